@@ -1,0 +1,152 @@
+"""Qualifier scoping, after the ConText algorithm (Harkema et al. 2009).
+
+Cues (hedges, evidence and population qualifiers, negations, refutations,
+attributions) come from rules/qualifiers.yaml. Each cue governs a scope of
+tokens in its sentence: forward, backward or both, at most ``max_scope``
+tokens, cut at the first terminator. Pseudo-cues cancel any cue they overlap.
+A question governs its whole sentence unless the next sentence affirms it.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from linter.errors import RuleError
+from linter.rules import CUE_CATEGORIES
+from linter.yamlio import load_yaml
+
+DIRECTIONS = ("forward", "backward", "both")
+
+
+@dataclass(frozen=True)
+class Cue:
+    id: str
+    category: str
+    direction: str
+    max_scope: int
+    patterns: tuple[tuple, ...]
+
+
+@dataclass(frozen=True)
+class Scope:
+    category: str
+    cue_start: int
+    cue_end: int
+    start: int
+    end: int
+
+
+@dataclass
+class Qualifiers:
+    cues: list[Cue]
+    terminators: tuple[tuple, ...]
+    pseudo: tuple[tuple, ...]
+    affirmations: tuple[tuple, ...]
+
+    @classmethod
+    def load(cls, path: str, compiler) -> Qualifiers:
+        data = load_yaml(path)
+        if not isinstance(data, dict):
+            raise RuleError(path, None, None, "expected a mapping")
+        allowed = {"terminators", "cues", "pseudo", "affirmations"}
+        for k in data:
+            if k not in allowed:
+                raise RuleError(path, None, k, "unknown key")
+
+        def phrases(key: str) -> tuple[tuple, ...]:
+            vals = data.get(key) or []
+            if not isinstance(vals, list):
+                raise RuleError(path, None, key, "expected a list of phrases")
+            for v in vals:
+                if isinstance(v, bool) or not isinstance(v, (str, int)):
+                    raise RuleError(path, None, key, f"{v!r} is not a phrase (quote yes, no, on, off, true, false)")
+            return tuple(p for v in vals for p in compiler.phrase(str(v)))
+
+        cues = []
+        seen = set()
+        for i, raw in enumerate(data.get("cues") or []):
+            cid = raw.get("id") if isinstance(raw, dict) else None
+            if not isinstance(cid, str):
+                raise RuleError(path, f"cues[{i}]", "id", "each cue needs an id")
+            if cid in seen:
+                raise RuleError(path, cid, "id", "duplicate cue id")
+            seen.add(cid)
+
+            def err(key: str, reason: str, cid=cid) -> RuleError:
+                return RuleError(path, cid, key, reason)
+
+            for k in raw:
+                if k not in {"id", "category", "direction", "max_scope", "phrases", "patterns"}:
+                    raise err(k, "unknown key")
+            if raw.get("category") not in CUE_CATEGORIES - {"question"}:
+                raise err("category", f"expected one of {', '.join(sorted(CUE_CATEGORIES - {'question'}))}")
+            if raw.get("direction") not in DIRECTIONS:
+                raise err("direction", f"expected one of {', '.join(DIRECTIONS)}")
+            ms = raw.get("max_scope")
+            if not isinstance(ms, int) or not 1 <= ms <= 100:
+                raise err("max_scope", "expected a whole number from 1 to 100")
+            for ph in raw.get("phrases") or []:
+                if isinstance(ph, bool) or not isinstance(ph, (str, int)):
+                    raise err("phrases", f"{ph!r} is not a phrase (quote yes, no, on, off, true, false)")
+            pats = [p for ph in raw.get("phrases") or [] for p in compiler.phrase(str(ph))]
+            for j, p in enumerate(raw.get("patterns") or []):
+                pats.extend(compiler.pattern(p, err, f"patterns[{j}]"))
+            if not pats:
+                raise err("phrases", "a cue needs phrases or patterns")
+            cues.append(Cue(cid, raw["category"], raw["direction"], ms, tuple(pats)))
+        return cls(cues, phrases("terminators"), phrases("pseudo"), phrases("affirmations"))
+
+    def register(self, matcher) -> None:
+        for c in self.cues:
+            matcher.add(f"cue:{c.id}", [list(p) for p in c.patterns])
+        if self.terminators:
+            matcher.add("term:", [list(p) for p in self.terminators])
+        if self.pseudo:
+            matcher.add("pseudo:", [list(p) for p in self.pseudo])
+        if self.affirmations:
+            matcher.add("affirm:", [list(p) for p in self.affirmations])
+
+
+def sentence_scopes(
+    cues_by_id: dict[str, Cue],
+    cue_matches: list[tuple[str, int, int]],
+    terminators: list[int],
+    pseudo: list[tuple[int, int]],
+    sent_start: int,
+    sent_end: int,
+) -> list[Scope]:
+    """The scopes of the cues of one sentence (all positions are token indices)."""
+    scopes: list[Scope] = []
+    # Prefer the longest cue where cues of one category overlap ("not only" vs "not").
+    for cid, s, e in cue_matches:
+        if any(ps <= s and e <= pe for ps, pe in pseudo) or any(s < pe and ps < e for ps, pe in pseudo):
+            continue
+        cue = cues_by_id[cid]
+        if cue.direction in ("forward", "both"):
+            end = min(sent_end, e + cue.max_scope)
+            for t in terminators:
+                if e <= t < end:
+                    end = t
+                    break
+            scopes.append(Scope(cue.category, s, e, e, end))
+        if cue.direction in ("backward", "both"):
+            start = max(sent_start, s - cue.max_scope)
+            for t in reversed(terminators):
+                if start <= t < s:
+                    start = t + 1
+                    break
+            scopes.append(Scope(cue.category, s, e, start, s))
+    return scopes
+
+
+def governed(scopes: list[Scope], categories: frozenset[str], start: int, end: int) -> bool:
+    """Whether a cue of one of ``categories`` governs a token of [start, end), the cue
+    itself standing outside that span (a claim's own "no" does not negate it)."""
+    for sc in scopes:
+        if sc.category not in categories:
+            continue
+        if start <= sc.cue_start < end or start < sc.cue_end <= end:
+            continue
+        if sc.start < end and start < sc.end:
+            return True
+    return False

@@ -1,0 +1,334 @@
+"""The engine: from a document's text to its findings.
+
+file -> reader (prose + offset map) -> spaCy Doc -> one Matcher pass for every
+rule, cue and terminator -> qualifier scoping -> claim, approval and
+requirement rules -> findings at original positions.
+
+Nothing here knows any particular rule: rules, cues and facts are YAML.
+"""
+
+from __future__ import annotations
+
+import os
+from bisect import bisect_right
+from dataclasses import dataclass, field
+from functools import cached_property
+
+from linter.context import Qualifiers, Scope, governed, sentence_scopes
+from linter.findings import Finding, Span
+from linter.knowledge import ENTITY_TYPES, KnowledgeBase, Mention
+from linter.prose import LineIndex, Prose
+from linter.readers import read_prose
+from linter.rules import Clause, Condition, PatternCompiler, Rule, RuleSet, load_rules, rule_files
+
+RULES_DIR = os.path.join(os.path.dirname(os.path.dirname(os.path.abspath(__file__))), "rules")
+if not os.path.isfile(os.path.join(RULES_DIR, "knowledge.yaml")):  # installed: rules/ ships inside the package
+    RULES_DIR = os.path.join(os.path.dirname(os.path.abspath(__file__)), "rules")
+
+_SEVERITY_RANK = {"error": 0, "warning": 1, "info": 2}
+# Verbs that link a subject to its FDA status: "Spravato is (the only) FDA-approved ...".
+_LINK = {"be", "have", "get", "receive", "gain", "win", "earn", "hold", "remain", "become"}
+
+
+def default_rules_dir() -> str:
+    return RULES_DIR
+
+
+@dataclass
+class _DocState:
+    """Everything computed once per document and shared by all rules."""
+
+    doc: object
+    prose: Prose
+    sent_bounds: list[tuple[int, int]]
+    sent_starts: list[int]
+    mentions: list[list[Mention]]
+    matches: dict[str, list[tuple[int, int]]]
+    cue_matches: list[list[tuple[str, int, int]]]
+    terminators: list[list[int]]
+    pseudo: list[list[tuple[int, int]]]
+    affirm_starts: set[int]
+    cues_by_id: dict
+    _scopes: dict[int, list[Scope]] = field(default_factory=dict)
+
+    def sent_of(self, token: int) -> int:
+        return bisect_right(self.sent_starts, token) - 1
+
+    def scopes(self, s: int) -> list[Scope]:
+        if s not in self._scopes:
+            a, b = self.sent_bounds[s]
+            self._scopes[s] = sentence_scopes(
+                self.cues_by_id, self.cue_matches[s], self.terminators[s], self.pseudo[s], a, b
+            )
+        return self._scopes[s]
+
+    def is_question(self, s: int) -> bool:
+        a, b = self.sent_bounds[s]
+        doc = self.doc
+        k = b - 1
+        while k >= a and (doc[k].is_space or doc[k].text in ('"', "'", ")", "*")):
+            k -= 1
+        if k < a or doc[k].text != "?":
+            return False
+        nxt = s + 1
+        if nxt < len(self.sent_bounds):
+            n0 = self.sent_bounds[nxt][0]
+            while n0 < len(doc) and (doc[n0].is_space or doc[n0].is_punct):
+                n0 += 1
+            if n0 in self.affirm_starts:
+                return False
+        return True
+
+
+class Linter:
+    """Rules, knowledge base and qualifiers, compiled once; then ``lint`` per document."""
+
+    def __init__(self, rule_paths: list[str] | None = None, extra_rule_paths: list[str] | None = None) -> None:
+        from spacy.matcher import Matcher
+
+        from linter.nlp import pipeline
+
+        base = rule_paths or [RULES_DIR]
+        self.nlp = pipeline()
+        self.kb = KnowledgeBase.load(self._find(base, "knowledge.yaml"))
+        self.kb.build_matcher(self.nlp)
+        compiler = PatternCompiler(self.nlp, self.kb)
+        self.qualifiers = Qualifiers.load(self._find(base, "qualifiers.yaml"), compiler)
+        self.ruleset: RuleSet = load_rules(rule_files(base + list(extra_rule_paths or [])), compiler)
+        self.matcher = Matcher(self.nlp.vocab)
+        for rule in self.ruleset.rules:
+            self._register(f"rule:{rule.id}:m", rule.match)
+            for i, clause in enumerate(rule.satisfied_by):
+                self._register(f"rule:{rule.id}:s{i}", clause)
+        self.qualifiers.register(self.matcher)
+        self.cues_by_id = {c.id: c for c in self.qualifiers.cues}
+
+    @staticmethod
+    def _find(paths: list[str], name: str) -> str:
+        for p in paths:
+            cand = os.path.join(p, name) if os.path.isdir(p) else None
+            if cand and os.path.isfile(cand):
+                return cand
+        return os.path.join(RULES_DIR, name)
+
+    def _register(self, key: str, clause: Clause | None) -> None:
+        if clause is None:
+            return
+        self.matcher.add(key, [list(p) for alts in clause.patterns for p in alts])
+        if clause.unless:
+            self.matcher.add(key + "u", [list(p) for alts in clause.unless for p in alts])
+        if clause.with_:
+            self.matcher.add(key + "w", [list(p) for alts in clause.with_ for p in alts])
+
+    @property
+    def rules(self) -> list[Rule]:
+        return self.ruleset.rules
+
+    # ------------------------------------------------------------ analysis
+
+    def analyse(self, prose: Prose) -> _DocState:
+        from linter.nlp import make_doc
+
+        doc = make_doc(prose.text, prose.block_starts)
+        bounds = [(s.start, s.end) for s in doc.sents]
+        starts = [b[0] for b in bounds]
+        n = len(bounds)
+        state = _DocState(
+            doc, prose, bounds, starts, [[] for _ in range(n)], {}, [[] for _ in range(n)],
+            [[] for _ in range(n)], [[] for _ in range(n)], set(), self.cues_by_id,
+        )
+        if not n:
+            return state
+        for m in self.kb.mentions(doc):
+            state.mentions[state.sent_of(m.start)].append(m)
+        strings = self.nlp.vocab.strings
+        for key, start, end in self.matcher(doc):
+            name = strings[key]
+            s = state.sent_of(start)
+            if end > bounds[s][1]:
+                continue  # never across a sentence boundary
+            if name.startswith("rule:"):
+                state.matches.setdefault(name, []).append((start, end))
+            elif name.startswith("cue:"):
+                state.cue_matches[s].append((name[4:], start, end))
+            elif name == "term:":
+                state.terminators[s].append(start)
+            elif name == "pseudo:":
+                state.pseudo[s].append((start, end))
+            elif name == "affirm:":
+                state.affirm_starts.add(start)
+        for ts in state.terminators:
+            ts.sort()
+        return state
+
+    # ------------------------------------------------------------ clauses
+
+    def _condition(self, st: _DocState, cond: Condition, s: int) -> bool:
+        ids = set()
+        for k in range(max(0, s - cond.window), s + 1):
+            for m in st.mentions[k]:
+                for ref in cond.kb:
+                    typ, _, ident = ref.partition(":")
+                    if m.type == typ and (not ident or m.id == ident):
+                        ids.add((m.type, m.id))
+        ok = len(ids) >= cond.distinct
+        return not ok if cond.absent else ok
+
+    def hits(self, st: _DocState, key: str, clause: Clause) -> list[tuple[int, int, int]]:
+        """Valid matches of a clause: (sentence, start, end), at most one per sentence."""
+        out: list[tuple[int, int, int]] = []
+        seen: set[int] = set()
+        unless = {st.sent_of(a) for a, _ in st.matches.get(key + "u", [])}
+        with_ = {st.sent_of(a) for a, _ in st.matches.get(key + "w", [])}
+        for start, end in sorted(st.matches.get(key, []), key=lambda m: (m[0], -m[1])):
+            s = st.sent_of(start)
+            if s in seen or s in unless or (clause.with_ and s not in with_):
+                continue
+            if not all(self._condition(st, c, s) for c in clause.requires):
+                continue
+            if clause.neutralized_by:
+                if governed(st.scopes(s), clause.neutralized_by, start, end):
+                    continue
+                if "question" in clause.neutralized_by and st.is_question(s):
+                    continue
+            seen.add(s)
+            out.append((s, start, end))
+        return out
+
+    # ------------------------------------------------------------ rules
+
+    def _approval(self, st: _DocState, s: int, start: int, end: int) -> str | None:
+        doc = st.doc
+        a, b = st.sent_bounds[s]
+        seg_a, seg_b = a, b
+        for t in st.terminators[s]:
+            if t < start:
+                seg_a = t + 1
+            elif t >= end:
+                seg_b = t
+                break
+        # The sentence, a clause of it, and the one before for a subject.
+        in_seg = [m for m in st.mentions[s] if seg_a <= m.start < seg_b]
+        drugs = [m for m in in_seg if m.type == "drug"]
+        drug = None
+        before = [m for m in drugs if m.start < start]
+        linked = before and any(doc[i].lemma_ in _LINK for i in range(before[0].end, start))
+        after = [m for m in drugs if end <= m.start <= end + 4]
+        if before and linked:
+            drug = before[0]
+        elif after:
+            drug = after[0]
+        elif before:
+            drug = before[-1]
+        elif drugs:
+            drug = drugs[0]
+        elif s > 0:
+            prev = [m for m in st.mentions[s - 1] if m.type == "drug"]
+            drug = prev[0] if prev else None
+        conditions = [m.id for m in in_seg if m.type == "condition"]
+        forms = [m.id for m in in_seg if m.type == "form"]
+        settings = [m.id for m in in_seg if m.type == "setting"]
+        lexicons = {m.type for m in st.mentions[s] if m.type not in ENTITY_TYPES}
+        cleared = any(doc[i].lemma_ in ("clear", "cleared", "clearance") for i in range(start, end))
+        return self.kb.approval_problem(drug.id if drug else None, conditions, forms, settings, lexicons, cleared)
+
+    def findings(self, st: _DocState, path: str, text: str, lines: LineIndex) -> list[Finding]:
+        raw: list[tuple[Rule, int, int, int, str]] = []
+        for rule in self.ruleset.rules:
+            key = f"rule:{rule.id}:m"
+            if rule.kind == "claim":
+                for s, a, b in self.hits(st, key, rule.match):
+                    raw.append((rule, s, a, b, rule.message))
+            elif rule.kind == "approval":
+                done = set()
+                for s, a, b in self.hits(st, key, rule.match):
+                    if s in done:
+                        continue
+                    reason = self._approval(st, s, a, b)
+                    if reason:
+                        done.add(s)
+                        raw.append((rule, s, a, b, f"{rule.message} ({reason})"))
+            else:
+                triggers = self.hits(st, key, rule.match)
+                if not triggers:
+                    continue
+                if not self._satisfied(st, rule, triggers):
+                    s, a, b = triggers[0]
+                    raw.append((rule, s, a, b, rule.message))
+        # One finding per sentence and category; an absolute efficacy claim
+        # subsumes an unqualified one in the same sentence (taxonomy).
+        raw.sort(key=lambda r: (r[1], _SEVERITY_RANK[r[0].severity], self.ruleset.rules.index(r[0])))
+        kept: list[tuple[Rule, int, int, int, str]] = []
+        seen: set[tuple[int, str]] = set()
+        absolute = {r[1] for r in raw if r[0].category == "efficacy.absolute"}
+        for r in raw:
+            rule, s = r[0], r[1]
+            if rule.scope == "sentence":
+                if (s, rule.category) in seen:
+                    continue
+                if rule.category == "efficacy.unqualified" and s in absolute:
+                    continue
+                seen.add((s, rule.category))
+            kept.append(r)
+        out = [self._finding(st, path, text, lines, *r) for r in kept]
+        out.sort(key=Finding.sort_key)
+        return out
+
+    def _satisfied(self, st: _DocState, rule: Rule, triggers: list[tuple[int, int, int]]) -> bool:
+        subject = {m.id for s, _, _ in triggers for m in st.mentions[s] if m.type == "drug"}
+        for i, clause in enumerate(rule.satisfied_by):
+            for s, _, _ in self.hits(st, f"rule:{rule.id}:s{i}", clause):
+                if clause.same_subject:
+                    drugs = {m.id for m in st.mentions[s] if m.type == "drug"}
+                    if drugs and subject and not (drugs & subject):
+                        continue
+                return True
+        return False
+
+    def _finding(self, st, path, text, lines, rule: Rule, s: int, a: int, b: int, message: str) -> Finding:
+        doc, prose = st.doc, st.prose
+        sa, sb = st.sent_bounds[s]
+        while sb > sa and doc[sb - 1].is_space:
+            sb -= 1
+        sent_span = _span(prose, lines, doc[sa].idx, doc[sb - 1].idx + len(doc[sb - 1].text))
+        key_span = _span(prose, lines, doc[a].idx, doc[b - 1].idx + len(doc[b - 1].text))
+        return Finding(
+            path=path,
+            span=sent_span,
+            match=key_span,
+            rule=rule.id,
+            category=rule.category,
+            scope=rule.scope,
+            severity=rule.severity,
+            message=message,
+            text=text[sent_span.start : sent_span.end],
+            suggestion=rule.suggestion,
+            references=rule.references,
+        )
+
+    # ------------------------------------------------------------ entry points
+
+    def lint_text(self, text: str, kind: str = "text", path: str = "-") -> list[Finding]:
+        prose = read_prose(kind, text)
+        st = self.analyse(prose)
+        return self.findings(st, path, text, LineIndex(text))
+
+    @cached_property
+    def rule_hash(self) -> str:
+        import hashlib
+
+        h = hashlib.sha256()
+        files = rule_files([RULES_DIR])
+        for f in sorted(set(files + [self.kb.path])):
+            with open(f, "rb") as fh:
+                h.update(fh.read())
+        return h.hexdigest()[:16]
+
+
+def _span(prose: Prose, lines: LineIndex, p_start: int, p_end: int) -> Span:
+    o_start, o_end = prose.orig_start(p_start), prose.orig_end(p_end)
+    if o_end < o_start:
+        o_end = o_start
+    l1, c1 = lines.position(o_start)
+    l2, c2 = lines.position(o_end)
+    return Span(o_start, o_end, l1, c1, l2, c2)

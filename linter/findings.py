@@ -1,0 +1,62 @@
+"""Findings and spans: what the engine reports and every formatter reads."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+
+@dataclass(frozen=True)
+class Span:
+    """Original-text offsets and their 1-based line/column (end exclusive)."""
+
+    start: int
+    end: int
+    line: int
+    column: int
+    end_line: int
+    end_column: int
+
+
+@dataclass(frozen=True)
+class Finding:
+    path: str
+    span: Span
+    match: Span
+    rule: str
+    category: str
+    scope: str
+    severity: str
+    message: str
+    text: str
+    suggestion: str
+    references: tuple[str, ...] = ()
+    suppressed: str | None = field(default=None, compare=False)
+
+    def sort_key(self) -> tuple:
+        return (self.path, self.span.line, self.span.column, self.rule)
+
+    def to_dict(self) -> dict:
+        d = {
+            "path": self.path,
+            "line": self.span.line,
+            "column": self.span.column,
+            "end_line": self.span.end_line,
+            "end_column": self.span.end_column,
+            "rule": self.rule,
+            "category": self.category,
+            "scope": self.scope,
+            "severity": self.severity,
+            "message": self.message,
+            "text": self.text,
+            "suggestion": self.suggestion,
+            "references": list(self.references),
+            "match": {
+                "line": self.match.line,
+                "column": self.match.column,
+                "end_line": self.match.end_line,
+                "end_column": self.match.end_column,
+            },
+        }
+        if self.suppressed is not None:
+            d["suppressed"] = self.suppressed
+        return d

@@ -1,0 +1,58 @@
+"""Human output: ``path:line:col: severity rule message``, the sentence with the
+claim underlined, the suggestion, and a closing summary line."""
+
+from __future__ import annotations
+
+from collections import Counter
+
+_COLOURS = {"error": "\x1b[31m", "warning": "\x1b[33m", "info": "\x1b[36m"}
+_BOLD, _DIM, _RESET = "\x1b[1m", "\x1b[2m", "\x1b[0m"
+
+
+def _excerpt(f, source_text: str | None) -> list[str]:
+    """The first line of the sentence, with the claim's key phrase underlined."""
+    if source_text is None:
+        return []
+    lines = source_text.splitlines()
+    if not 0 < f.match.line <= len(lines):
+        return []
+    line = lines[f.match.line - 1].replace("\t", " ")
+    start = f.match.column - 1
+    end = f.match.end_column - 1 if f.match.end_line == f.match.line else len(line)
+    end = max(end, start + 1)
+    if len(line) > 160:  # keep very long lines readable around the claim
+        lo = max(0, start - 60)
+        line = ("..." if lo else "") + line[lo : lo + 160]
+        shift = lo - (3 if lo else 0)
+        start, end = start - shift, min(end - shift, len(line))
+    return [f"    {line}", "    " + " " * start + "^" * max(1, end - start)]
+
+
+def render(result, linter=None, color: bool = False, sources: dict | None = None, **_options) -> str:
+    out: list[str] = []
+    sources = sources or {}
+    for f in result.findings:
+        sev = f.severity
+        head = f"{f.path}:{f.span.line}:{f.span.column}: {sev} {f.rule} {f.message}"
+        if color:
+            head = f"{_BOLD}{f.path}:{f.span.line}:{f.span.column}:{_RESET} {_COLOURS[sev]}{sev}{_RESET} {_BOLD}{f.rule}{_RESET} {f.message}"
+        out.append(head)
+        if f.suppressed is not None:
+            out.append(f"    (suppressed: {f.suppressed})")
+        out.extend(_excerpt(f, sources.get(f.path)))
+        if f.suggestion:
+            tip = f"    suggestion: {f.suggestion}"
+            out.append(f"{_DIM}{tip}{_RESET}" if color else tip)
+    for e in result.errors:
+        out.append(f"{e.path}: error: {e.message}")
+    counts = Counter(f.severity for f in result.findings if f.suppressed is None)
+    parts = [f"{counts.get(s, 0)} {s}{'s' if counts.get(s, 0) != 1 else ''}" for s in ("error", "warning", "info")]
+    files_with = len({f.path for f in result.findings if f.suppressed is None})
+    summary = (
+        f"{result.files} file{'s' if result.files != 1 else ''} linted, "
+        f"{files_with} with findings, {len(result.errors)} could not be read; " + ", ".join(parts)
+    )
+    if out:
+        out.append("")
+    out.append(summary)
+    return "\n".join(out) + "\n"

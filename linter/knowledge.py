@@ -1,0 +1,254 @@
+"""The knowledge base: drugs, conditions, forms, settings and lexicons, from YAML.
+
+Facts are data (rules/knowledge.yaml); this module only loads them, finds their
+mentions in a Doc, and answers one question for the approval rules: is the
+FDA approval that a sentence claims one that exists?
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from linter.errors import RuleError
+from linter.yamlio import load_yaml
+
+ENTITY_TYPES = ("drug", "condition", "form", "setting")
+
+
+@dataclass(frozen=True)
+class Approval:
+    condition: str
+    with_: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class Drug:
+    id: str
+    names: tuple[str, ...]
+    approved_for: tuple[Approval, ...]
+    members_of: str | None
+    drug_class: str | None
+    bare_ok: bool
+    misleading_with: tuple[str, ...]
+    not_approved_settings: tuple[str, ...]
+    source: str
+
+
+@dataclass(frozen=True)
+class Mention:
+    start: int
+    end: int
+    type: str
+    id: str
+
+
+@dataclass
+class KnowledgeBase:
+    path: str
+    sources: dict[str, str]
+    drugs: dict[str, Drug]
+    parents: dict[str, str]
+    names: dict[str, dict[str, tuple[str, ...]]]  # type -> id -> names
+    never_forms: set[str] = field(default_factory=set)
+    _matcher: object = None
+
+    # ------------------------------------------------------------ loading
+
+    @classmethod
+    def load(cls, path: str) -> KnowledgeBase:
+        data = load_yaml(path)
+        if not isinstance(data, dict):
+            raise RuleError(path, None, None, "the knowledge base must be a mapping")
+        known = {"sources", "drugs", "conditions", "forms", "settings", "lexicons"}
+        for key in data:
+            if key not in known:
+                raise RuleError(path, None, key, f"unknown key (expected one of {', '.join(sorted(known))})")
+        sources = data.get("sources") or {}
+        names: dict[str, dict[str, tuple[str, ...]]] = {t: {} for t in ENTITY_TYPES}
+        parents: dict[str, str] = {}
+        for cid, entry in (data.get("conditions") or {}).items():
+            _mapping(path, cid, entry, {"names", "parent"})
+            names["condition"][cid] = _names(path, cid, entry)
+            if entry.get("parent"):
+                parents[cid] = str(entry["parent"])
+        for cid, parent in parents.items():
+            if parent not in names["condition"]:
+                raise RuleError(path, cid, "parent", f"unknown condition {parent!r}")
+        never = set()
+        for fid, entry in (data.get("forms") or {}).items():
+            _mapping(path, fid, entry, {"names", "approved", "source"})
+            names["form"][fid] = _names(path, fid, entry)
+            if entry.get("approved") == "never":
+                never.add(fid)
+        for sid, entry in (data.get("settings") or {}).items():
+            _mapping(path, sid, entry, {"names", "source"})
+            names["setting"][sid] = _names(path, sid, entry)
+        drugs: dict[str, Drug] = {}
+        for did, entry in (data.get("drugs") or {}).items():
+            _mapping(
+                path,
+                did,
+                entry,
+                {"names", "approved_for", "off_label", "bare_approval", "members_of", "class", "source", "not_approved_settings"},
+            )
+            names["drug"][did] = _names(path, did, entry)
+            approvals = []
+            for item in entry.get("approved_for") or []:
+                if isinstance(item, str):
+                    approvals.append(Approval(item))
+                elif isinstance(item, dict) and "condition" in item:
+                    approvals.append(Approval(str(item["condition"]), tuple(item.get("with") or ())))
+                else:
+                    raise RuleError(path, did, "approved_for", "each entry is a condition id or {condition, with}")
+            for a in approvals:
+                for c in (a.condition, *a.with_):
+                    if c not in names["condition"]:
+                        raise RuleError(path, did, "approved_for", f"unknown condition {c!r}")
+            bare = entry.get("bare_approval", "ok")
+            misleading: tuple[str, ...] = ()
+            if isinstance(bare, dict):
+                misleading = tuple(bare.get("misleading_with") or ())
+                bare_ok = False
+            elif bare == "ok":
+                bare_ok = True
+            else:
+                raise RuleError(path, did, "bare_approval", "expected 'ok' or {misleading_with: [...]}")
+            drugs[did] = Drug(
+                did,
+                names["drug"][did],
+                tuple(approvals),
+                entry.get("members_of"),
+                entry.get("class"),
+                bare_ok,
+                misleading,
+                tuple(entry.get("not_approved_settings") or ()),
+                str(entry.get("source", "")),
+            )
+        for lid, terms in (data.get("lexicons") or {}).items():
+            if lid in ENTITY_TYPES:
+                raise RuleError(path, lid, None, "a lexicon may not reuse an entity type name")
+            if not isinstance(terms, list) or not all(isinstance(t, (str, int)) for t in terms):
+                raise RuleError(path, lid, None, "a lexicon is a list of terms")
+            names[lid] = {lid: tuple(str(t).lower() for t in terms)}
+        return cls(path, {str(k): str(v) for k, v in sources.items()}, drugs, parents, names, never)
+
+    # ------------------------------------------------------------ lookups
+
+    def types(self) -> set[str]:
+        return set(self.names)
+
+    def terms(self, ref: str) -> tuple[str, ...]:
+        """All names behind a reference: ``drug``, ``drug:ketamine``, ``risk``."""
+        typ, _, ident = ref.partition(":")
+        table = self.names.get(typ)
+        if table is None or (ident and ident not in table):
+            raise KeyError(ref)
+        if ident:
+            return table[ident]
+        return tuple(n for ns in table.values() for n in ns)
+
+    def class_members(self, did: str) -> list[Drug]:
+        drug = self.drugs[did]
+        if drug.members_of:
+            return [d for d in self.drugs.values() if d.drug_class == drug.members_of]
+        return [drug]
+
+    def ancestors(self, cid: str) -> list[str]:
+        out = []
+        seen = set()
+        while cid in self.parents and cid not in seen:
+            seen.add(cid)
+            cid = self.parents[cid]
+            out.append(cid)
+        return out
+
+    # ------------------------------------------------------------ matching
+
+    def build_matcher(self, nlp) -> None:
+        from spacy.matcher import PhraseMatcher
+
+        matcher = PhraseMatcher(nlp.vocab, attr="LEMMA")
+        for typ, table in self.names.items():
+            for ident, names in table.items():
+                docs = list(nlp.pipe([n.lower() for n in names]))
+                matcher.add(f"{typ}:{ident}", docs)
+        self._matcher = matcher
+
+    def mentions(self, doc) -> list[Mention]:
+        """Every KB mention, the longest per type where mentions of one type overlap."""
+        vocab = doc.vocab.strings
+        found: dict[str, list[Mention]] = {}
+        for key, start, end in self._matcher(doc):
+            typ, _, ident = vocab[key].partition(":")
+            found.setdefault(typ, []).append(Mention(start, end, typ, ident))
+        out: list[Mention] = []
+        for ms in found.values():
+            ms.sort(key=lambda m: (-(m.end - m.start), m.start))
+            taken: set[int] = set()
+            for m in ms:
+                if not any(i in taken for i in range(m.start, m.end)):
+                    out.append(m)
+                    taken.update(range(m.start, m.end))
+        out.sort(key=lambda m: (m.start, m.end, m.type))
+        return out
+
+    # ------------------------------------------------------------ approval
+
+    def approval_problem(
+        self,
+        drug_id: str | None,
+        conditions: list[str],
+        forms: list[str],
+        settings: list[str],
+        lexicons: set[str],
+        cleared: bool,
+    ) -> str | None:
+        """Why a claimed FDA approval is wrong, or None when the knowledge base supports it."""
+        if cleared:
+            return "'FDA-cleared' applies to devices (510(k)); no drug is FDA-cleared (21 CFR 807.97)"
+        for f in forms:
+            if f in self.never_forms:
+                return f"{f} products are not FDA-approved"
+        if drug_id is None:
+            return None
+        drug = self.drugs[drug_id]
+        members = self.class_members(drug_id)
+        for s in settings:
+            if s in drug.not_approved_settings:
+                return f"{drug_id} is not FDA-approved for {s} use"
+        if not conditions:
+            if drug.bare_ok:
+                return None
+            if lexicons & set(drug.misleading_with):
+                approved = ", ".join(a.condition for a in drug.approved_for)
+                return f"{drug_id} is FDA-approved only for {approved}; the claim implies an approval for this use"
+            return None
+        claimed = set(conditions)
+        for c in conditions:
+            if not any(self._covers(d, c, claimed) for d in members):
+                approved = sorted({a.condition for d in members for a in d.approved_for})
+                return f"{drug_id} is not FDA-approved for {c} (approved: {', '.join(approved)})"
+        return None
+
+    def _covers(self, drug: Drug, claimed: str, all_claimed: set[str]) -> bool:
+        for a in drug.approved_for:
+            if a.with_ and not (all_claimed & set(a.with_)):
+                continue
+            if claimed == a.condition or claimed in self.ancestors(a.condition):
+                return True
+        return False
+
+
+def _mapping(path: str, ident: str, entry, allowed: set[str]) -> None:
+    if not isinstance(entry, dict):
+        raise RuleError(path, ident, None, "expected a mapping")
+    for key in entry:
+        if key not in allowed:
+            raise RuleError(path, ident, key, f"unknown key (expected one of {', '.join(sorted(allowed))})")
+
+
+def _names(path: str, ident: str, entry) -> tuple[str, ...]:
+    names = entry.get("names")
+    if not isinstance(names, list) or not names or not all(isinstance(n, (str, int)) for n in names):
+        raise RuleError(path, ident, "names", "expected a non-empty list of names")
+    return tuple(str(n).lower() for n in names)
