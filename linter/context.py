@@ -105,6 +105,7 @@ class Qualifiers:
             matcher.add("pseudo:", [list(p) for p in self.pseudo])
         if self.affirmations:
             matcher.add("affirm:", [list(p) for p in self.affirmations])
+        matcher.add("comma:", [[{"ORTH": ","}]])
 
 
 def sentence_scopes(
@@ -114,8 +115,14 @@ def sentence_scopes(
     pseudo: list[tuple[int, int]],
     sent_start: int,
     sent_end: int,
+    commas: list[int] = (),
 ) -> list[Scope]:
-    """The scopes of the cues of one sentence (all positions are token indices)."""
+    """The scopes of the cues of one sentence (all positions are token indices).
+
+    A clause opened by a terminator ("Although it may cause dizziness, ...") ends
+    at its comma: a cue inside it does not reach the main clause, and a cue in the
+    main clause does not reach back into it.
+    """
     scopes: list[Scope] = []
     # Prefer the longest cue where cues of one category overlap ("not only" vs "not").
     for cid, s, e in cue_matches:
@@ -128,12 +135,22 @@ def sentence_scopes(
                 if e <= t < end:
                     end = t
                     break
+            if any(sent_start <= t < s for t in terminators):
+                for c in commas:
+                    if e <= c < end:
+                        end = c
+                        break
             scopes.append(Scope(cue.category, s, e, e, end))
         if cue.direction in ("backward", "both"):
             start = max(sent_start, s - cue.max_scope)
             for t in reversed(terminators):
                 if start <= t < s:
                     start = t + 1
+                    break
+            for c in reversed(commas):
+                if start <= c < s:
+                    if any(start <= t < c for t in terminators) or any(sent_start <= t < c for t in terminators):
+                        start = c + 1
                     break
             scopes.append(Scope(cue.category, s, e, start, s))
     return scopes

@@ -204,7 +204,7 @@ class KnowledgeBase:
         cleared: bool,
     ) -> str | None:
         """Why a claimed FDA approval is wrong, or None when the knowledge base supports it."""
-        if cleared:
+        if cleared and (drug_id is not None or forms):
             return "'FDA-cleared' applies to devices (510(k)); no drug is FDA-cleared (21 CFR 807.97)"
         for f in forms:
             if f in self.never_forms:

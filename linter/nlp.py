@@ -38,4 +38,45 @@ def make_doc(text: str, block_starts: list[int]):
                 doc[i].is_sent_start = True
     for _, proc in nlp.pipeline:
         doc = proc(doc)
+    _attach_closers(doc)
     return doc
+
+
+_OPENERS = {"(", "[", "“", "‘", "«"}
+_QUOTES = {'"', "'"}
+
+
+def _attach_closers(doc) -> None:
+    """The sentencizer ends a sentence after the punctuation that follows a full
+    stop, so an opening quote or bracket ('It works. "No side effects."') is left
+    at the end of the sentence before. Move such boundaries back to the opener."""
+    from spacy.attrs import SENT_START
+
+    n = len(doc)
+    if n < 2:
+        return
+    arr = doc.to_array([SENT_START])
+    starts = [int(k) for k in (arr == 1).nonzero()[0]] if arr.ndim == 1 else [int(k) for k in (arr[:, 0] == 1).nonzero()[0]]
+    prev = 0
+    for j in starts[1:]:
+        start_of_this, prev = prev, j
+        k = j - 1
+        while k > start_of_this and doc[k].is_punct and doc[k].text not in (".", "!", "?", "...", "…"):
+            k -= 1
+        if k == j - 1:
+            continue
+        quotes = sum(1 for t in doc[start_of_this : k + 1] if t.text in _QUOTES)
+        for m in range(k + 1, j):
+            t = doc[m].text
+            if t in _QUOTES:
+                if quotes % 2 == 0:
+                    doc[m].is_sent_start = True
+                    doc[j].is_sent_start = False
+                    prev = m
+                    break
+                quotes += 1
+            elif t in _OPENERS:
+                doc[m].is_sent_start = True
+                doc[j].is_sent_start = False
+                prev = m
+                break

@@ -139,6 +139,14 @@ class ProseBuilder:
             self._emit(" ", orig_start, orig_start + 1 if orig_end is None else orig_end)
             self._space = True
 
+    def cell(self, orig_pos: int) -> None:
+        """A table-cell boundary: cells of one row read as one sentence, with a ';'
+        between them (a clause boundary, so no qualifier reaches across cells)."""
+        self.space(orig_pos)
+        self._emit(";", orig_pos, orig_pos)
+        self._space = False
+        self.space(orig_pos)
+
     def block(self, orig_pos: int) -> None:
         """Start a new block (paragraph, heading, cell): a sentence never crosses it."""
         if self._n == 0:

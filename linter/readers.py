@@ -60,11 +60,12 @@ _BLOCK = {
     "address", "article", "aside", "blockquote", "body", "br", "caption", "dd", "details", "div",
     "dl", "dt", "fieldset", "figcaption", "figure", "footer", "form", "h1", "h2", "h3", "h4", "h5",
     "h6", "head", "header", "hr", "html", "li", "main", "nav", "ol", "option", "p", "section",
-    "summary", "table", "tbody", "td", "tfoot", "th", "thead", "title", "tr", "ul", "button", "label",
+    "summary", "table", "tbody", "tfoot", "thead", "title", "tr", "ul", "button", "label",
 }
 _VOID = {"area", "base", "br", "col", "embed", "hr", "img", "input", "link", "meta", "source", "track", "wbr"}
 _META_NAMES = {"description", "og:description", "twitter:description", "og:title", "twitter:title"}
 _ATTR_CONTENT = re.compile(r"""\bcontent\s*=\s*(?:"([^"]*)"|'([^']*)'|([^\s"'>]+))""", re.I)
+_ATTR_ALT = re.compile(r"""\balt\s*=\s*(?:"([^"]*)"|'([^']*)'|([^\s"'>]+))""", re.I)
 _REF = re.compile(r"&(?:#[0-9]+|#[xX][0-9a-fA-F]+|[A-Za-z][-.A-Za-z0-9]*);?")
 
 
@@ -74,6 +75,7 @@ class _HTMLProse(HTMLParser):
         self.src, self.base, self.b = src, base, builder
         self.line_starts = [0] + [m.end() for m in re.finditer("\n", src)]
         self.skip: list[str] = []
+        self.cells = 0  # cells seen in the current table row
 
     def _pos(self) -> int:
         line, col = self.getpos()
@@ -84,23 +86,33 @@ class _HTMLProse(HTMLParser):
         if tag in _SKIP and tag not in _VOID:
             self.skip.append(tag)
             return
-        if tag in _BLOCK:
+        if tag in ("td", "th"):
+            if self.cells:
+                self.b.cell(self.base + pos)
+            self.cells += 1
+        elif tag in _BLOCK:
             self.b.block(self.base + pos)
+            if tag == "tr":
+                self.cells = 0
         else:
             self.b.space(self.base + pos)
         if tag == "meta" and not self.skip:
             names = {(v or "").lower() for k, v in attrs if k in ("name", "property")}
             if names & _META_NAMES:
-                self._meta(pos)
+                self._attribute(pos, _ATTR_CONTENT)
+        elif tag == "img" and not self.skip and any(k == "alt" and v for k, v in attrs):
+            # Alt text is prose a reader meets (and what Markdown's ![alt] gives).
+            self._attribute(pos, _ATTR_ALT)
 
     def handle_startendtag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
         if tag in _SKIP:
             return
         self.handle_starttag(tag, attrs)
 
-    def _meta(self, pos: int) -> None:
+    def _attribute(self, pos: int, regex: re.Pattern) -> None:
+        """Lint the text of one attribute (meta description, img alt) at its position."""
         raw = self.get_starttag_text() or ""
-        m = _ATTR_CONTENT.search(raw)
+        m = regex.search(raw)
         if not m:
             return
         g = next(i for i in (1, 2, 3) if m.group(i) is not None)
@@ -188,13 +200,27 @@ class _MarkdownWalker:
         return self.line_starts[min(line, len(self.line_starts) - 1)]
 
     def walk(self, tokens) -> None:
+        cells = -1  # inside a table row: cells seen so far; -1 outside rows
         for tok in tokens:
-            if tok.type == "inline" and tok.map:
+            if tok.type == "tr_open":
+                cells = 0
+                if tok.map:
+                    self.b.block(max(self.cursor, self.line_offset(tok.map[0])))
+            elif tok.type == "tr_close":
+                cells = -1
+                self.b.block(self.cursor)
+            elif tok.type == "inline" and tok.map:
                 start, end = self.line_offset(tok.map[0]), min(self.line_offset(tok.map[1]), len(self.src))
                 self.cursor = max(self.cursor, start)
-                self.b.block(self.cursor)
+                if cells < 0:
+                    self.b.block(self.cursor)
+                elif cells > 0:
+                    self.b.cell(self.cursor)
                 self.inline(tok.children or [], end)
-                self.b.block(self.cursor)
+                if cells < 0:
+                    self.b.block(self.cursor)
+                else:
+                    cells += 1
             elif tok.type == "html_block" and tok.map:
                 start, end = self.line_offset(tok.map[0]), min(self.line_offset(tok.map[1]), len(self.src))
                 self.b.block(start)

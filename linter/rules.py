@@ -42,10 +42,12 @@ SEVERITIES = ("error", "warning", "info")
 KINDS = ("claim", "approval", "requirement")
 CUE_CATEGORIES = {"hedge", "evidence", "population", "negation", "minimizer", "refutation", "attribution", "question"}
 _ID = re.compile(r"^[a-z0-9][a-z0-9.-]*$")
+DOCUMENT = 10**9  # a condition window that spans the whole document
 
 _RULE_KEYS = {
     "id", "kind", "category", "severity", "message", "rationale", "references", "suggestion", "examples",
     "patterns", "phrases", "requires", "with", "unless", "neutralized_by", "trigger", "satisfied_by", "confidence",
+    "subsumed_by",
 }
 _CLAUSE_KEYS = {"patterns", "phrases", "requires", "with", "unless", "neutralized_by", "same_subject"}
 _COND_KEYS = {"kb", "window", "distinct", "absent"}
@@ -103,6 +105,8 @@ class Rule:
     satisfied_by: tuple[Clause, ...]
     path: str
     confidence: str = "medium"
+    # category -> KB types whose mention inside the claim keeps it (empty: always subsumed)
+    subsumed_by: tuple[tuple[str, frozenset[str]], ...] = ()
 
     @property
     def scope(self) -> str:
@@ -215,6 +219,8 @@ def _rule(path: str, index: int, raw, compiler) -> Rule:
         for key in ("trigger", "satisfied_by"):
             if key in raw:
                 raise err(key, f"only requirement rules have {key}")
+        if raw.get("subsumed_by") and kind == "requirement":
+            raise err("subsumed_by", "only sentence rules can be subsumed")
         clause_raw = {k: raw[k] for k in _CLAUSE_KEYS if k in raw}
         match = _clause(clause_raw, "", err, compiler)
         satisfied = ()
@@ -232,7 +238,36 @@ def _rule(path: str, index: int, raw, compiler) -> Rule:
         satisfied,
         path,
         str(raw.get("confidence", "medium")),
+        _subsumed(raw.get("subsumed_by"), err, compiler),
     )
+
+
+def _subsumed(raw, err, compiler) -> tuple[tuple[str, frozenset[str]], ...]:
+    """Categories whose finding in the same sentence makes this rule's finding redundant.
+
+    Each entry is a category, or {category, unless_names: [KB types]}: subsumed
+    unless the claim's own words name one of those (a condition, a symptom).
+    """
+    if raw is None:
+        return ()
+    if not isinstance(raw, list):
+        raise err("subsumed_by", "expected a list of categories or {category, unless_names}")
+    out = []
+    for i, item in enumerate(raw):
+        key = f"subsumed_by[{i}]"
+        if isinstance(item, str):
+            item = {"category": item}
+        if not isinstance(item, dict) or set(item) - {"category", "unless_names"}:
+            raise err(key, "expected a category or {category, unless_names}")
+        if item.get("category") not in CATEGORIES:
+            raise err(f"{key}.category", "unknown category")
+        names = item.get("unless_names") or []
+        if not isinstance(names, list):
+            raise err(f"{key}.unless_names", "expected a list of knowledge-base types")
+        for ref in names:
+            compiler.check_kb(ref, err, f"{key}.unless_names")
+        out.append((item["category"], frozenset(names)))
+    return tuple(out)
 
 
 def _examples(raw, err) -> Examples:
@@ -272,6 +307,7 @@ def _clause(raw, prefix: str, err, compiler) -> Clause:
         raise err(key("patterns"), "at least one pattern or phrase is required")
     unless = [compiler.pattern(p, err, key(f"unless[{i}]")) for i, p in enumerate(raw.get("unless") or [])]
     with_ = [compiler.pattern(p, err, key(f"with[{i}]")) for i, p in enumerate(raw.get("with") or [])]
+    with_ = [compiler.pattern(p, err, key(f"with[{i}]")) for i, p in enumerate(raw.get("with") or [])]
     requires = []
     for i, c in enumerate(raw.get("requires") or []):
         ck = key(f"requires[{i}]")
@@ -287,8 +323,10 @@ def _clause(raw, prefix: str, err, compiler) -> Clause:
         for ref in kb:
             compiler.check_kb(ref, err, f"{ck}.kb")
         window, distinct = c.get("window", 0), c.get("distinct", 1)
-        if not isinstance(window, int) or not 0 <= window <= 10:
-            raise err(f"{ck}.window", "expected a whole number from 0 to 10")
+        if window == "document":
+            window = DOCUMENT
+        elif not isinstance(window, int) or isinstance(window, bool) or not 0 <= window <= 10:
+            raise err(f"{ck}.window", "expected a whole number from 0 to 10, or 'document'")
         if not isinstance(distinct, int) or not 1 <= distinct <= 5:
             raise err(f"{ck}.distinct", "expected a whole number from 1 to 5")
         requires.append(Condition(tuple(kb), window, distinct, bool(c.get("absent", False))))
@@ -359,7 +397,8 @@ class PatternCompiler:
                 options = self._kb_options(step, err, sk)
                 alternatives = [a + o for a in alternatives for o in options]
             else:
-                alternatives = [a + [self._lower(step, err, sk)] for a in alternatives]
+                options = self._split_words(self._lower(step, err, sk), err, sk)
+                alternatives = [a + o for a in alternatives for o in options]
             if len(alternatives) > 5000:
                 raise err(key, "too many alternatives (KB references multiply; split the pattern)")
         alternatives = [a for a in alternatives if a]
@@ -388,6 +427,34 @@ class PatternCompiler:
                 raise err(f"{key}.REGEX", "regular expressions are not allowed in rules (use LEMMA/LOWER lists)")
             out[k] = v
         return out
+
+    def _split_words(self, step: dict, err, key: str) -> list[list[dict]]:
+        """Words the tokenizer splits ("non-addictive" is non, -, addictive) become
+        token sequences, so a rule may write words as they appear in copy."""
+        attr = next((k for k in ("LOWER", "LEMMA", "TEXT", "ORTH", "NORM") if k in step), None)
+        if attr is None:
+            return [[step]]
+        value = step[attr]
+        words = [value] if isinstance(value, str) else value.get("IN") if isinstance(value, dict) else None
+        if not isinstance(words, list) or not any(isinstance(w, str) and len(self._tokens(w)) > 1 for w in words):
+            return [[step]]
+        if step.get("OP") not in (None, "?"):
+            raise err(f"{key}.OP", "a step with multi-word values takes no OP other than '?'")
+        rest = {k: v for k, v in step.items() if k not in (attr, "OP")}
+        singles = [w for w in words if len(self._tokens(w)) <= 1]
+        options: list[list[dict]] = []
+        if singles:
+            options.append([{**rest, attr: {"IN": singles}}])
+        for w in words:
+            toks = self._tokens(w)
+            if len(toks) > 1:
+                options.append([{**rest, attr: t} for t in toks])
+        if step.get("OP") == "?":
+            options.append([])
+        return options
+
+    def _tokens(self, word: str) -> list[str]:
+        return [t.lower_ for t in self.nlp.make_doc(word) if not t.is_space]
 
     def _lemma_value(self, v):
         """A LEMMA value is itself lemmatised, so a rule may write 'cures' or 'cure'."""
