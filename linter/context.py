@@ -25,6 +25,7 @@ class Cue:
     direction: str
     max_scope: int
     patterns: tuple[tuple, ...]
+    through: frozenset[str] = frozenset()  # terminators this cue's scope passes
 
 
 @dataclass(frozen=True)
@@ -76,7 +77,7 @@ class Qualifiers:
                 return RuleError(path, cid, key, reason)
 
             for k in raw:
-                if k not in {"id", "category", "direction", "max_scope", "phrases", "patterns"}:
+                if k not in {"id", "category", "direction", "max_scope", "phrases", "patterns", "through"}:
                     raise err(k, "unknown key")
             if raw.get("category") not in CUE_CATEGORIES - {"question"}:
                 raise err("category", f"expected one of {', '.join(sorted(CUE_CATEGORIES - {'question'}))}")
@@ -93,7 +94,10 @@ class Qualifiers:
                 pats.extend(compiler.pattern(p, err, f"patterns[{j}]"))
             if not pats:
                 raise err("phrases", "a cue needs phrases or patterns")
-            cues.append(Cue(cid, raw["category"], raw["direction"], ms, tuple(pats)))
+            through = raw.get("through") or []
+            if not isinstance(through, list) or not all(isinstance(t, str) for t in through):
+                raise err("through", "expected a list of terminators")
+            cues.append(Cue(cid, raw["category"], raw["direction"], ms, tuple(pats), frozenset(through)))
         return cls(cues, phrases("terminators"), phrases("pseudo"), phrases("affirmations"))
 
     def register(self, matcher) -> None:
@@ -111,7 +115,7 @@ class Qualifiers:
 def sentence_scopes(
     cues_by_id: dict[str, Cue],
     cue_matches: list[tuple[str, int, int]],
-    terminators: list[int],
+    terminators: list[tuple[int, str]],
     pseudo: list[tuple[int, int]],
     sent_start: int,
     sent_end: int,
@@ -129,13 +133,21 @@ def sentence_scopes(
         if any(ps <= s and e <= pe for ps, pe in pseudo) or any(s < pe and ps < e for ps, pe in pseudo):
             continue
         cue = cues_by_id[cid]
+        terms = [t for t, text in terminators if text not in cue.through]
+        # clause openers ("although", "if"), whose clause ends at its comma
+        openers = [t for t, text in terminators if text.isalpha() and text not in cue.through]
         if cue.direction in ("forward", "both"):
             end = min(sent_end, e + cue.max_scope)
-            for t in terminators:
+            for t in terms:
                 if e <= t < end:
+                    # ", though certainly not all," is an aside: the scope goes on after it
+                    if (t - 1) in commas:
+                        after = next((c for c in commas if c > t), None)
+                        if after is not None and after < end:
+                            continue
                     end = t
                     break
-            if any(sent_start <= t < s for t in terminators):
+            if any(sent_start <= t <= s for t in openers):
                 for c in commas:
                     if e <= c < end:
                         end = c
@@ -143,13 +155,13 @@ def sentence_scopes(
             scopes.append(Scope(cue.category, s, e, e, end))
         if cue.direction in ("backward", "both"):
             start = max(sent_start, s - cue.max_scope)
-            for t in reversed(terminators):
+            for t in reversed(terms):
                 if start <= t < s:
                     start = t + 1
                     break
             for c in reversed(commas):
                 if start <= c < s:
-                    if any(start <= t < c for t in terminators) or any(sent_start <= t < c for t in terminators):
+                    if any(sent_start <= t < c for t in openers):
                         start = c + 1
                     break
             scopes.append(Scope(cue.category, s, e, start, s))

@@ -165,20 +165,30 @@ class KnowledgeBase:
     # ------------------------------------------------------------ matching
 
     def build_matcher(self, nlp) -> None:
+        """Names written in their base form match every inflection (on lemmas);
+        a name with an inflected word matches as written ("thought" must not
+        match "think", whose lemma it shares)."""
         from spacy.matcher import PhraseMatcher
 
-        matcher = PhraseMatcher(nlp.vocab, attr="LEMMA")
+        by_lemma = PhraseMatcher(nlp.vocab, attr="LEMMA")
+        by_lower = PhraseMatcher(nlp.vocab, attr="LOWER")
         for typ, table in self.names.items():
             for ident, names in table.items():
                 docs = list(nlp.pipe([n.lower() for n in names]))
-                matcher.add(f"{typ}:{ident}", docs)
-        self._matcher = matcher
+                base = [d for d in docs if all(t.lemma_ == t.lower_ for t in d)]
+                inflected = [d for d in docs if any(t.lemma_ != t.lower_ for t in d)]
+                if base:
+                    by_lemma.add(f"{typ}:{ident}", base)
+                if inflected:
+                    by_lower.add(f"{typ}:{ident}", inflected)
+        self._matcher = (by_lemma, by_lower)
 
     def mentions(self, doc) -> list[Mention]:
         """Every KB mention, the longest per type where mentions of one type overlap."""
         vocab = doc.vocab.strings
         found: dict[str, list[Mention]] = {}
-        for key, start, end in self._matcher(doc):
+        by_lemma, by_lower = self._matcher
+        for key, start, end in [*by_lemma(doc), *by_lower(doc)]:
             typ, _, ident = vocab[key].partition(":")
             found.setdefault(typ, []).append(Mention(start, end, typ, ident))
         out: list[Mention] = []

@@ -47,9 +47,9 @@ DOCUMENT = 10**9  # a condition window that spans the whole document
 _RULE_KEYS = {
     "id", "kind", "category", "severity", "message", "rationale", "references", "suggestion", "examples",
     "patterns", "phrases", "requires", "with", "unless", "neutralized_by", "trigger", "satisfied_by", "confidence",
-    "subsumed_by",
+    "subsumed_by", "except",
 }
-_CLAUSE_KEYS = {"patterns", "phrases", "requires", "with", "unless", "neutralized_by", "same_subject"}
+_CLAUSE_KEYS = {"patterns", "phrases", "requires", "with", "unless", "except", "neutralized_by", "same_subject"}
 _COND_KEYS = {"kb", "window", "distinct", "absent"}
 _EXAMPLE_KEYS = {"flag", "pass", "todo_flag", "todo_pass"}
 # Token attributes a pattern step may use (spaCy's Matcher attributes) plus KB.
@@ -78,6 +78,7 @@ class Clause:
     requires: tuple[Condition, ...] = ()
     unless: tuple[tuple[tuple, ...], ...] = ()
     with_: tuple[tuple[tuple, ...], ...] = ()
+    except_: tuple[tuple[tuple, ...], ...] = ()  # a match overlapping one of these is dropped
     neutralized_by: frozenset[str] = frozenset()
     same_subject: bool = False
 
@@ -205,7 +206,7 @@ def _rule(path: str, index: int, raw, compiler) -> Rule:
             raise err("kind", "a requirement rule needs a document-scope category")
         if "trigger" not in raw or "satisfied_by" not in raw:
             raise err("trigger" if "trigger" not in raw else "satisfied_by", "required for a requirement rule")
-        for key in ("patterns", "phrases", "requires", "with", "unless", "neutralized_by"):
+        for key in ("patterns", "phrases", "requires", "with", "unless", "except", "neutralized_by"):
             if key in raw:
                 raise err(key, "belongs under trigger or satisfied_by in a requirement rule")
         match = _clause(raw["trigger"], "trigger", err, compiler)
@@ -307,7 +308,9 @@ def _clause(raw, prefix: str, err, compiler) -> Clause:
         raise err(key("patterns"), "at least one pattern or phrase is required")
     unless = [compiler.pattern(p, err, key(f"unless[{i}]")) for i, p in enumerate(raw.get("unless") or [])]
     with_ = [compiler.pattern(p, err, key(f"with[{i}]")) for i, p in enumerate(raw.get("with") or [])]
+    except_ = [compiler.pattern(p, err, key(f"except[{i}]")) for i, p in enumerate(raw.get("except") or [])]
     with_ = [compiler.pattern(p, err, key(f"with[{i}]")) for i, p in enumerate(raw.get("with") or [])]
+    except_ = [compiler.pattern(p, err, key(f"except[{i}]")) for i, p in enumerate(raw.get("except") or [])]
     requires = []
     for i, c in enumerate(raw.get("requires") or []):
         ck = key(f"requires[{i}]")
@@ -334,7 +337,13 @@ def _clause(raw, prefix: str, err, compiler) -> Clause:
     if not isinstance(neutral, list) or any(n not in CUE_CATEGORIES for n in neutral):
         raise err(key("neutralized_by"), f"expected a list of: {', '.join(sorted(CUE_CATEGORIES))}")
     return Clause(
-        tuple(patterns), tuple(requires), tuple(unless), tuple(with_), frozenset(neutral), bool(raw.get("same_subject"))
+        tuple(patterns),
+        tuple(requires),
+        tuple(unless),
+        tuple(with_),
+        tuple(except_),
+        frozenset(neutral),
+        bool(raw.get("same_subject")),
     )
 
 
@@ -477,21 +486,23 @@ class PatternCompiler:
             raise err(f"{key}.OP", "a KB step takes no OP other than '?'")
         if set(step) - {"KB", "OP"}:
             raise err(key, "a KB step takes no other attributes")
-        singles: set[str] = set()
-        multis: set[tuple[str, ...]] = set()
+        singles: dict[str, set[str]] = {"LEMMA": set(), "LOWER": set()}
+        multis: set[tuple] = set()
         for ref in refs:
             self.check_kb(ref, err, f"{key}.KB")
             for name in self.kb.terms(str(ref)):
-                lem = tuple(self.lemmas(name))
-                if len(lem) == 1:
-                    singles.add(lem[0])
-                elif lem:
-                    multis.add(lem)
+                steps = self.phrase(name)[0]
+                if len(steps) == 1:
+                    (attr, value), = steps[0].items()
+                    singles[attr].add(value)
+                elif steps:
+                    multis.add(tuple(tuple(st.items()) for st in steps))
         options: list[list[dict]] = []
-        if singles:
-            options.append([{"LEMMA": {"IN": sorted(singles)}}])
+        for attr, values in singles.items():
+            if values:
+                options.append([{attr: {"IN": sorted(values)}}])
         for m in sorted(multis):
-            options.append([{"LEMMA": t} for t in m])
+            options.append([dict(st) for st in m])
         if op == "?":
             options.append([])
         return options
