@@ -1,4 +1,4 @@
-"""The command line: ``claimlint check | rules | explain | eval``.
+"""The command line: ``claimlint check | rules | explain | eval | serve``.
 
 User errors are ClaimlintError, caught here once and printed as one line with
 exit status 2; anything else escaping is a bug.
@@ -22,17 +22,10 @@ def _fail(message: str) -> None:
 
 
 def _linter(rules: tuple[str, ...] = (), extend_rules: tuple[str, ...] = ()):
-    from linter.engine import Linter
+    """The linter for these options and the working folder's config (its extend-rules)."""
+    from linter.config import Overrides, Resolver
 
-    return Linter(list(rules) or None, list(extend_rules))
-
-
-def selected(selectors: tuple[str, ...] | list[str], rule: str, category: str) -> bool:
-    """A selector names a rule id, a category, or a prefix of either ("efficacy")."""
-    for s in selectors:
-        if s in (rule, category) or category.startswith(s + ".") or rule.startswith(s + "-"):
-            return True
-    return False
+    return Resolver(Overrides(rules=tuple(rules), extend_rules=tuple(extend_rules))).default_linter()
 
 
 class _Group(click.Group):
@@ -59,40 +52,99 @@ def main() -> None:
 @main.command()
 @click.argument("paths", nargs=-1, required=True)
 @click.option("--format", "fmt", type=click.Choice(["text", "json", "sarif", "github"]), default="text", show_default=True, help="Output format.")
-@click.option("--fail-on", type=click.Choice(["error", "warning", "info"]), default="error", show_default=True, help="Lowest severity that makes the exit status 1.")
+@click.option("--fail-on", type=click.Choice(["error", "warning", "info"]), default=None, help="Lowest severity that makes the exit status 1.  [default: error, or the config's fail-on]")
 @click.option("--select", multiple=True, metavar="RULE|CATEGORY", help="Report only these rules or categories (prefixes allowed, e.g. 'efficacy'). Repeatable or comma-separated.")
 @click.option("--ignore", multiple=True, metavar="RULE|CATEGORY", help="Do not report these rules or categories (prefixes allowed). Repeatable or comma-separated.")
-@click.option("--stdin-filename", metavar="NAME", help="With '-', the file name that picks the reader (.md, .html, .txt) and names findings.")
+@click.option("--stdin-filename", metavar="NAME", help="With '-', the file name that picks the reader (.md, .html, .txt, .docx) and names findings.")
 @click.option("--rules", "rule_dirs", multiple=True, metavar="DIR", help="Use these rule folders instead of the bundled rules.")
 @click.option("--extend-rules", multiple=True, metavar="DIR", help="Add the rules in these folders to the bundled ones.")
 @click.option("--color/--no-color", default=None, help="Colour the text output (default: only on a terminal).")
 @click.option("-v", "--verbose", is_flag=True, help="Say which files were skipped in a directory walk and why.")
-def check(paths, fmt, fail_on, select, ignore, stdin_filename, rule_dirs, extend_rules, color, verbose) -> None:
-    """Lint files and folders (Markdown, HTML, text; '-' for standard input)."""
-    from linter.formats import render
+@click.option("--config", "config_file", metavar="FILE", help="Use this config file for every path (no search for .claimlint.yaml, .claimlint.toml, pyproject.toml).")
+@click.option("-o", "--output", metavar="FILE", help="Write the report to FILE instead of standard output.")
+@click.option("--statistics", is_flag=True, help="Show how many findings each rule made instead of the findings (text or json).")
+@click.option("--exit-zero", is_flag=True, help="Exit 0 even when there are findings (2 still means the run failed).")
+@click.option("--show-suppressed", is_flag=True, help="Also show findings waived by a claimlint-disable comment (JSON and SARIF always list them).")
+@click.option("--baseline", "baseline_file", metavar="FILE", help="Report only findings not recorded in this baseline file.")
+@click.option("--write-baseline", metavar="FILE", help="Record the current findings in FILE as the baseline (exit 0 unless the run failed).")
+def check(
+    paths, fmt, fail_on, select, ignore, stdin_filename, rule_dirs, extend_rules, color, verbose,
+    config_file, output, statistics, exit_zero, show_suppressed, baseline_file, write_baseline,
+) -> None:
+    """Lint files and folders (Markdown, HTML, text, Word .docx; '-' for standard input)."""
+    from linter import baseline
+    from linter.config import Overrides, Resolver
     from linter.runner import run
 
+    if statistics and fmt not in ("text", "json"):
+        raise ClaimlintError("--statistics works with --format text or json")
     select = tuple(s.strip() for v in select for s in v.split(",") if s.strip())
     ignore = tuple(s.strip() for v in ignore for s in v.split(",") if s.strip())
-    linter = _linter(rule_dirs, extend_rules)
-    result = run(linter, list(paths), stdin_filename)
-    result.findings = [
-        f
-        for f in result.findings
-        if (not select or selected(select, f.rule, f.category)) and not selected(ignore, f.rule, f.category)
-    ]
+    resolver = Resolver(Overrides(select or None, ignore or None, fail_on, rule_dirs, extend_rules, config_file))
+    result = run(None, list(paths), stdin_filename, resolver)
+    if write_baseline:
+        n = baseline.write(write_baseline, result.findings)
+        click.echo(f"claimlint: recorded {n} finding{'s' if n != 1 else ''} in {write_baseline}", err=True)
+    if baseline_file:
+        result.findings, known = baseline.new_findings(result.findings, baseline_file)
+        click.echo(f"claimlint: {known} finding{'s' if known != 1 else ''} in the baseline not reported", err=True)
     if color is None:
-        color = fmt == "text" and sys.stdout.isatty()
-    click.echo(render(fmt, result, linter, color=color, sources=result.texts), nl=False)
+        color = fmt == "text" and output is None and sys.stdout.isatty()
+    _emit(_report(fmt, result, resolver, color, statistics, show_suppressed), output)
     if verbose:
         for path, why in result.skipped:
             click.echo(f"skipped {path}: {why}", err=True)
     if result.errors:
         sys.exit(ExitCode.ERROR)
-    limit = _SEVERITY_RANK[fail_on]
-    if any(_SEVERITY_RANK[f.severity] <= limit for f in result.findings if f.suppressed is None):
+    if exit_zero or write_baseline:
+        sys.exit(ExitCode.CLEAN)
+    if any(
+        _SEVERITY_RANK[f.severity] <= _SEVERITY_RANK[resolver.fail_on(f.path)]
+        for f in result.findings
+        if f.suppressed is None
+    ):
         sys.exit(ExitCode.FINDINGS)
     sys.exit(ExitCode.CLEAN)
+
+
+def _report(fmt: str, result, resolver, color: bool, statistics: bool, show_suppressed: bool) -> str:
+    """The report text; text and GitHub output leave waived findings out unless asked."""
+    from dataclasses import replace
+
+    from linter.formats import render
+
+    if statistics:
+        from linter.formats.statistics import render_counts
+
+        return render_counts(result.findings, fmt)
+    if fmt in ("text", "github") and not show_suppressed:
+        result = replace(result, findings=[f for f in result.findings if f.suppressed is None])
+    return render(fmt, result, resolver.default_linter(), color=color, sources=result.texts, rules=resolver.rules())
+
+
+def _emit(report: str, output: str | None) -> None:
+    if output is None:
+        click.echo(report, nl=False)
+        return
+    try:
+        with open(output, "w", encoding="utf-8") as fh:
+            fh.write(report)
+    except OSError as exc:
+        raise ClaimlintError(f"{output}: cannot write the report: {exc.strerror or exc}") from None
+
+
+@main.command("config")
+@click.argument("path", default=".")
+@click.option("--config", "config_file", metavar="FILE", help="Use this config file instead of searching for one.")
+@click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True)
+def config_cmd(path, config_file, fmt) -> None:
+    """Show the configuration that applies to PATH, and where each value came from."""
+    import json
+
+    from linter.config import Overrides, Resolver, describe, render_description
+
+    desc = describe(Resolver(Overrides(config=config_file)), path)
+    click.echo(json.dumps(desc, indent=2) if fmt == "json" else render_description(desc), nl=fmt == "json")
 
 
 @main.command("rules")
@@ -147,6 +199,20 @@ def _wrap(text: str) -> list[str]:
     import textwrap
 
     return textwrap.wrap(" ".join(text.split()), 78) or [""]
+
+
+@main.command()
+@click.option("--port", type=click.IntRange(0, 65535), default=0, show_default=True, help="Port on 127.0.0.1; 0 takes any free port.")
+@click.option("--max-bytes", type=click.IntRange(1), default=2 * 1024 * 1024, show_default=True, help="Largest upload or pasted text accepted.")
+@click.option("--open", "open_browser", is_flag=True, help="Also open the page in the default web browser.")
+@click.option("--rules", "rule_dirs", multiple=True, metavar="DIR", help="Rule folders instead of the bundled rules.")
+@click.option("--extend-rules", multiple=True, metavar="DIR", help="Extra rule folders.")
+def serve(port, max_bytes, open_browser, rule_dirs, extend_rules) -> None:
+    """Start the review page for editors on http://127.0.0.1:PORT/ (paste text or drop a
+    .md, .html, .txt or .docx file; Ctrl-C stops it)."""
+    from linter.serve import serve as run_server
+
+    run_server(_linter(rule_dirs, extend_rules), port, max_bytes, open_browser)
 
 
 @main.command("eval")

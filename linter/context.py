@@ -136,7 +136,11 @@ def sentence_scopes(
         terms = [t for t, text in terminators if text not in cue.through]
         # clause openers ("although", "if"), whose clause ends at its comma
         openers = [t for t, text in terminators if text.isalpha() and text not in cue.through]
-        if cue.direction in ("forward", "both"):
+        if cue.direction in ("forward", "both") and s <= sent_start + 1 and e in commas:
+            # A fronted qualifier ("For some patients, ... ketamine can ease ...")
+            # governs the whole sentence it introduces.
+            scopes.append(Scope(cue.category, s, e, e, sent_end))
+        elif cue.direction in ("forward", "both"):
             end = min(sent_end, e + cue.max_scope)
             for t in terms:
                 if e <= t < end:
@@ -159,23 +163,33 @@ def sentence_scopes(
                 if start <= t < s:
                     start = t + 1
                     break
+            # Looking back, a qualifier stops at a comma: in "X provides relief, with
+            # some people reporting ...", "some people" does not qualify X.
             for c in reversed(commas):
                 if start <= c < s:
-                    if any(sent_start <= t < c for t in openers):
-                        start = c + 1
+                    start = c + 1
                     break
             scopes.append(Scope(cue.category, s, e, start, s))
     return scopes
 
 
+SELF_CUES = {"negation", "minimizer"}
+
+
 def governed(scopes: list[Scope], categories: frozenset[str], start: int, end: int) -> bool:
-    """Whether a cue of one of ``categories`` governs a token of [start, end), the cue
-    itself standing outside that span (a claim's own "no" does not negate it)."""
+    """Whether a cue of one of ``categories`` governs a token of [start, end).
+
+    A negation inside the claim's own words is part of the claim ("no side
+    effects"), so it does not neutralise it; a hedge or qualifier inside them
+    ("helps some people with ...") does."""
     for sc in scopes:
         if sc.category not in categories:
             continue
-        if start <= sc.cue_start < end or start < sc.cue_end <= end:
-            continue
+        inside = start <= sc.cue_start < end or start < sc.cue_end <= end
+        if inside:
+            if sc.category in SELF_CUES:
+                continue
+            return True
         if sc.start < end and start < sc.end:
             return True
     return False

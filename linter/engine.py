@@ -19,7 +19,8 @@ from linter.findings import Finding, Span
 from linter.knowledge import ENTITY_TYPES, KnowledgeBase, Mention
 from linter.prose import LineIndex, Prose
 from linter.readers import read_prose
-from linter.rules import Clause, Condition, PatternCompiler, Rule, RuleSet, load_rules, rule_files
+from linter.rules import DOCUMENT, Clause, Condition, PatternCompiler, Rule, RuleSet, load_rules, rule_files
+from linter.suppressions import apply_suppressions
 
 RULES_DIR = os.path.join(os.path.dirname(os.path.dirname(os.path.abspath(__file__))), "rules")
 if not os.path.isfile(os.path.join(RULES_DIR, "knowledge.yaml")):  # installed: rules/ ships inside the package
@@ -45,11 +46,23 @@ class _DocState:
     mentions: list[list[Mention]]
     matches: dict[str, list[tuple[int, int]]]
     cue_matches: list[list[tuple[str, int, int]]]
-    terminators: list[list[int]]
+    terminators: list[list[tuple[int, str]]]
     pseudo: list[list[tuple[int, int]]]
+    commas: list[list[int]]
     affirm_starts: set[int]
     cues_by_id: dict
     _scopes: dict[int, list[Scope]] = field(default_factory=dict)
+
+    def main_drug(self) -> Mention | None:
+        """The drug a document names most (first named on a tie)."""
+        counts: dict[str, list[Mention]] = {}
+        for ms in self.mentions:
+            for m in ms:
+                if m.type == "drug":
+                    counts.setdefault(m.id, []).append(m)
+        if not counts:
+            return None
+        return max(counts.values(), key=len)[0]
 
     def sent_of(self, token: int) -> int:
         return bisect_right(self.sent_starts, token) - 1
@@ -58,26 +71,29 @@ class _DocState:
         if s not in self._scopes:
             a, b = self.sent_bounds[s]
             self._scopes[s] = sentence_scopes(
-                self.cues_by_id, self.cue_matches[s], self.terminators[s], self.pseudo[s], a, b
+                self.cues_by_id, self.cue_matches[s], self.terminators[s], self.pseudo[s], a, b, self.commas[s]
             )
         return self._scopes[s]
 
-    def is_question(self, s: int) -> bool:
+    def _ends_with_question(self, s: int) -> bool:
         a, b = self.sent_bounds[s]
         doc = self.doc
         k = b - 1
         while k >= a and (doc[k].is_space or doc[k].text in ('"', "'", ")", "*")):
             k -= 1
-        if k < a or doc[k].text != "?":
+        return k >= a and doc[k].text == "?"
+
+    def affirmed(self, s: int) -> bool:
+        """A question whose answer, the next sentence, opens with "Yes" (or the like)."""
+        if not self._ends_with_question(s) or s + 1 >= len(self.sent_bounds):
             return False
-        nxt = s + 1
-        if nxt < len(self.sent_bounds):
-            n0 = self.sent_bounds[nxt][0]
-            while n0 < len(doc) and (doc[n0].is_space or doc[n0].is_punct):
-                n0 += 1
-            if n0 in self.affirm_starts:
-                return False
-        return True
+        a, b = self.sent_bounds[s + 1]
+        # "Yes." / "Absolutely." / "Our patients say yes!": within the answer's first words
+        return any(a <= i < min(b, a + 5) for i in self.affirm_starts)
+
+    def is_question(self, s: int) -> bool:
+        """A question asserts nothing, unless the next sentence affirms it."""
+        return self._ends_with_question(s) and not self.affirmed(s)
 
 
 class Linter:
@@ -101,6 +117,7 @@ class Linter:
             for i, clause in enumerate(rule.satisfied_by):
                 self._register(f"rule:{rule.id}:s{i}", clause)
         self.qualifiers.register(self.matcher)
+        self._order = {r.id: i for i, r in enumerate(self.ruleset.rules)}
         self.cues_by_id = {c.id: c for c in self.qualifiers.cues}
 
     @staticmethod
@@ -119,6 +136,8 @@ class Linter:
             self.matcher.add(key + "u", [list(p) for alts in clause.unless for p in alts])
         if clause.with_:
             self.matcher.add(key + "w", [list(p) for alts in clause.with_ for p in alts])
+        if clause.except_:
+            self.matcher.add(key + "x", [list(p) for alts in clause.except_ for p in alts])
 
     @property
     def rules(self) -> list[Rule]:
@@ -130,12 +149,13 @@ class Linter:
         from linter.nlp import make_doc
 
         doc = make_doc(prose.text, prose.block_starts)
-        bounds = [(s.start, s.end) for s in doc.sents]
+        # Whitespace between blocks is not a sentence of its own.
+        bounds = [(s.start, s.end) for s in doc.sents if not all(t.is_space for t in s)]
         starts = [b[0] for b in bounds]
         n = len(bounds)
         state = _DocState(
             doc, prose, bounds, starts, [[] for _ in range(n)], {}, [[] for _ in range(n)],
-            [[] for _ in range(n)], [[] for _ in range(n)], set(), self.cues_by_id,
+            [[] for _ in range(n)], [[] for _ in range(n)], [[] for _ in range(n)], set(), self.cues_by_id,
         )
         if not n:
             return state
@@ -152,20 +172,25 @@ class Linter:
             elif name.startswith("cue:"):
                 state.cue_matches[s].append((name[4:], start, end))
             elif name == "term:":
-                state.terminators[s].append(start)
+                state.terminators[s].append((start, doc[start].text))
             elif name == "pseudo:":
                 state.pseudo[s].append((start, end))
             elif name == "affirm:":
                 state.affirm_starts.add(start)
+            elif name == "comma:":
+                state.commas[s].append(start)
         for ts in state.terminators:
             ts.sort()
+        for cs in state.commas:
+            cs.sort()
         return state
 
     # ------------------------------------------------------------ clauses
 
     def _condition(self, st: _DocState, cond: Condition, s: int) -> bool:
         ids = set()
-        for k in range(max(0, s - cond.window), s + 1):
+        lo, hi = (0, len(st.mentions) - 1) if cond.window == DOCUMENT else (max(0, s - cond.window), s)
+        for k in range(lo, hi + 1):
             for m in st.mentions[k]:
                 for ref in cond.kb:
                     typ, _, ident = ref.partition(":")
@@ -174,16 +199,23 @@ class Linter:
         ok = len(ids) >= cond.distinct
         return not ok if cond.absent else ok
 
-    def hits(self, st: _DocState, key: str, clause: Clause) -> list[tuple[int, int, int]]:
-        """Valid matches of a clause: (sentence, start, end), at most one per sentence."""
+    def hits(self, st: _DocState, key: str, clause: Clause, per_sentence: bool = True) -> list[tuple[int, int, int]]:
+        """Valid matches of a clause: (sentence, start, end), by default one per sentence."""
         out: list[tuple[int, int, int]] = []
         seen: set[int] = set()
         unless = {st.sent_of(a) for a, _ in st.matches.get(key + "u", [])}
         with_ = {st.sent_of(a) for a, _ in st.matches.get(key + "w", [])}
+        excepted = st.matches.get(key + "x", [])
+        last_end = -1
         for start, end in sorted(st.matches.get(key, []), key=lambda m: (m[0], -m[1])):
             s = st.sent_of(start)
-            if s in seen or s in unless or (clause.with_ and s not in with_):
+            if (per_sentence and s in seen) or s in unless or (clause.with_ and s not in with_):
                 continue
+            if not per_sentence and start < last_end:
+                continue  # overlapping alternatives of one statement
+            if any(xa < end and start < xb for xa, xb in excepted):
+                continue
+            last_end = end
             if not all(self._condition(st, c, s) for c in clause.requires):
                 continue
             if clause.neutralized_by:
@@ -191,25 +223,63 @@ class Linter:
                     continue
                 if "question" in clause.neutralized_by and st.is_question(s):
                     continue
+                if "refutation" in clause.neutralized_by and self._quoted_and_rejected(st, s, start):
+                    continue
             seen.add(s)
             out.append((s, start, end))
         return out
 
+    def _quoted_and_rejected(self, st: _DocState, s: int, start: int) -> bool:
+        """A claim inside quotation marks that the page rejects: a negation or
+        refutation in the next sentence ("'Cures depression.' Ketamine is not a cure."),
+        or a refutation cue shortly before ("Be wary of sites that say: ...").
+        An approving quotation, with no such context, stays a claim."""
+        a, b = st.sent_bounds[s]
+        doc = st.doc
+        if sum(1 for i in range(a, start) if doc[i].text == '"') % 2 == 0:
+            return False
+        # A rebuttal in the next sentence answers a quotation that stands alone ('"Cures
+        # depression." Ketamine is not a cure.'), not a testimonial that goes on.
+        first = next((i for i in range(a, b) if not doc[i].is_punct or doc[i].text == '"'), a)
+        standalone = doc[first].text == '"' and sum(1 for i in range(a, b) if doc[i].text == '"') % 2 == 0
+        if standalone and s + 1 < len(st.sent_bounds):
+            if any(sc.category in ("negation", "refutation") for sc in st.scopes(s + 1)):
+                return True
+        # A refutation shortly before: the intro of a list of quoted claims ("Be wary
+        # of any website that says ...") reaches further than one sentence.
+        for k in range(max(0, s - (10 if standalone else 3)), s + 1):
+            if any(sc.category == "refutation" for sc in st.scopes(k)):
+                return True
+        return False
+
     # ------------------------------------------------------------ rules
 
-    def _approval(self, st: _DocState, s: int, start: int, end: int) -> str | None:
+    def _approval(self, st: _DocState, s: int, start: int, end: int, cues: list[int]) -> str | None:
+        """What an FDA-status statement claims, read off its clause, judged by the KB.
+
+        The clause runs between terminators (a clause opened by one, "Though ketamine
+        is FDA-approved as an anesthetic, ...", ends at its comma) and stops at the
+        next approval statement or at a new drug after the subject, so that "A is
+        approved for X, and B is approved for Y" is read as two claims.
+        """
         doc = st.doc
         a, b = st.sent_bounds[s]
         seg_a, seg_b = a, b
-        for t in st.terminators[s]:
+        opened = False
+        for t, _ in st.terminators[s]:
             if t < start:
-                seg_a = t + 1
+                seg_a, opened = t + 1, True
             elif t >= end:
                 seg_b = t
                 break
-        # The sentence, a clause of it, and the one before for a subject.
-        in_seg = [m for m in st.mentions[s] if seg_a <= m.start < seg_b]
-        drugs = [m for m in in_seg if m.type == "drug"]
+        if opened:
+            seg_b = min([c for c in st.commas[s] if end <= c < seg_b] + [seg_b])
+        seg_b = min([c for c in cues if c > start] + [seg_b])
+        if any(doc[i].lower_ in ("than", "unlike", "other") for i in range(max(a, start - 2), start)):
+            return None  # "safer than FDA-approved medications": the comparator, not a claim
+        drugs = [m for m in st.mentions[s] if m.type == "drug" and seg_a <= m.start < seg_b]
+        if not drugs:  # "Esketamine: FDA-approved for TRD": the subject stands before the clause
+            drugs = [m for m in st.mentions[s] if m.type == "drug" and m.start < start][-1:]
         drug = None
         before = [m for m in drugs if m.start < start]
         linked = before and any(doc[i].lemma_ in _LINK for i in range(before[0].end, start))
@@ -222,9 +292,19 @@ class Linter:
             drug = before[-1]
         elif drugs:
             drug = drugs[0]
-        elif s > 0:
-            prev = [m for m in st.mentions[s - 1] if m.type == "drug"]
-            drug = prev[0] if prev else None
+        else:  # "Our treatments are FDA-approved ...": the drug the page is about
+            for k in range(s - 1, max(-1, s - 4), -1):
+                prev = [m for m in st.mentions[k] if m.type == "drug"]
+                if prev:
+                    drug = prev[0]
+                    break
+            else:
+                drug = st.main_drug()
+        subject_end = drug.end if drug is not None and drug.start >= end and drug in drugs else end
+        nxt = [m.start for m in drugs if m.start >= subject_end and (drug is None or m.id != drug.id)]
+        if nxt:
+            seg_b = min(seg_b, nxt[0])
+        in_seg = [m for m in st.mentions[s] if seg_a <= m.start < seg_b]
         conditions = [m.id for m in in_seg if m.type == "condition"]
         forms = [m.id for m in in_seg if m.type == "form"]
         settings = [m.id for m in in_seg if m.type == "setting"]
@@ -241,10 +321,11 @@ class Linter:
                     raw.append((rule, s, a, b, rule.message))
             elif rule.kind == "approval":
                 done = set()
-                for s, a, b in self.hits(st, key, rule.match):
+                hits = self.hits(st, key, rule.match, per_sentence=False)
+                for s, a, b in hits:
                     if s in done:
                         continue
-                    reason = self._approval(st, s, a, b)
+                    reason = self._approval(st, s, a, b, [h[1] for h in hits if h[0] == s])
                     if reason:
                         done.add(s)
                         raw.append((rule, s, a, b, f"{rule.message} ({reason})"))
@@ -255,24 +336,41 @@ class Linter:
                 if not self._satisfied(st, rule, triggers):
                     s, a, b = triggers[0]
                     raw.append((rule, s, a, b, rule.message))
-        # One finding per sentence and category; an absolute efficacy claim
-        # subsumes an unqualified one in the same sentence (taxonomy).
-        raw.sort(key=lambda r: (r[1], _SEVERITY_RANK[r[0].severity], self.ruleset.rules.index(r[0])))
+        # One finding per sentence and category; a rule's finding is dropped where the
+        # same sentence has a finding of a category that subsumes it (taxonomy: an
+        # absolute efficacy claim subsumes an unqualified one).
+        raw.sort(key=lambda r: (r[1], _SEVERITY_RANK[r[0].severity], self._order[r[0].id]))
+        present: dict[int, set[str]] = {}
+        for r in raw:
+            present.setdefault(r[1], set()).add(r[0].category)
         kept: list[tuple[Rule, int, int, int, str]] = []
         seen: set[tuple[int, str]] = set()
-        absolute = {r[1] for r in raw if r[0].category == "efficacy.absolute"}
         for r in raw:
             rule, s = r[0], r[1]
             if rule.scope == "sentence":
                 if (s, rule.category) in seen:
                     continue
-                if rule.category == "efficacy.unqualified" and s in absolute:
+                if self._subsumed(st, rule, r[2], r[3], present[s]):
                     continue
+                if st.affirmed(s) and rule.category in present.get(s + 1, ()):
+                    continue  # "Is it approved for pain? Yes, it is FDA-approved ...": one claim
                 seen.add((s, rule.category))
             kept.append(r)
         out = [self._finding(st, path, text, lines, *r) for r in kept]
         out.sort(key=Finding.sort_key)
         return out
+
+    @staticmethod
+    def _subsumed(st: _DocState, rule: Rule, a: int, b: int, present: set[str]) -> bool:
+        """Whether another finding in the sentence makes this one redundant."""
+        for category, names in rule.subsumed_by:
+            if category not in present:
+                continue
+            if not names or not any(
+                m.type in names and a <= m.start < b for m in st.mentions[st.sent_of(a)]
+            ):
+                return True
+        return False
 
     def _satisfied(self, st: _DocState, rule: Rule, triggers: list[tuple[int, int, int]]) -> bool:
         subject = {m.id for s, _, _ in triggers for m in st.mentions[s] if m.type == "drug"}
@@ -288,6 +386,8 @@ class Linter:
     def _finding(self, st, path, text, lines, rule: Rule, s: int, a: int, b: int, message: str) -> Finding:
         doc, prose = st.doc, st.prose
         sa, sb = st.sent_bounds[s]
+        if rule.scope == "sentence" and st.affirmed(s):
+            sb = st.sent_bounds[s + 1][1]  # the claim is made by the question and its "Yes."
         while sb > sa and doc[sb - 1].is_space:
             sb -= 1
         sent_span = _span(prose, lines, doc[sa].idx, doc[sb - 1].idx + len(doc[sb - 1].text))
@@ -311,7 +411,8 @@ class Linter:
     def lint_text(self, text: str, kind: str = "text", path: str = "-") -> list[Finding]:
         prose = read_prose(kind, text)
         st = self.analyse(prose)
-        return self.findings(st, path, text, LineIndex(text))
+        lines = LineIndex(text)
+        return apply_suppressions(self.findings(st, path, text, lines), prose, text, lines, path, self.rules)
 
     @cached_property
     def rule_hash(self) -> str:

@@ -99,8 +99,8 @@ def corpus_documents(root: str) -> list[tuple[str, str]]:
     for dirpath, dirs, files in os.walk(root):
         dirs.sort()
         for name in sorted(files):
-            if name.endswith(".expect.yaml") or kind_for(name) is None:
-                continue
+            if name.endswith(".expect.yaml") or kind_for(name) is None or name.lower() == "readme.md":
+                continue  # a folder's README describes the corpus; it is not a document
             stem = os.path.splitext(name)[0]
             sidecar = os.path.join(dirpath, stem + ".expect.yaml")
             if not os.path.isfile(sidecar):

@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 
 from linter.errors import InputError
 from linter.findings import Finding
-from linter.sources import EXTENSIONS, Source, decode, kind_for, read_source
+from linter.sources import EXTENSIONS, Source, from_bytes, kind_for, read_source
 
 
 @dataclass
@@ -83,7 +83,13 @@ def _walk(top: str, seen: set[tuple[int, int]], result: RunResult) -> list[str]:
 def read_stdin(stdin_filename: str | None) -> Source:
     data = sys.stdin.buffer.read()
     name = stdin_filename or "-"
-    return Source(name, kind_for(name, "text") or "text", decode(data, name))
+    return from_bytes(data, name, kind_for(name, "text") or "text")
+
+
+def lint_source(linter, src: Source) -> list[Finding]:
+    """Lint a read document; in a Word document, line/column are paragraph/character."""
+    findings = linter.lint_text(src.text, src.kind, src.path)
+    return src.layout.relocate(findings) if src.layout else findings
 
 
 def lint_file(linter, path: str, stdin_filename: str | None = None):
@@ -93,15 +99,23 @@ def lint_file(linter, path: str, stdin_filename: str | None = None):
     except InputError as exc:
         return [], FileError(exc.path, exc.reason), None
     try:
-        return linter.lint_text(src.text, src.kind, src.path), None, src.text
+        return lint_source(linter, src), None, src.layout.lines_text if src.layout else src.text
     except RecursionError:
         return [], FileError(src.path, "document nested too deeply to parse"), None
 
 
-def run(linter, paths: list[str], stdin_filename: str | None = None) -> RunResult:
+def run(linter, paths: list[str], stdin_filename: str | None = None, resolver=None) -> RunResult:
+    """Lint every path with ``linter``; or, given a ``config.Resolver``, with each
+    file's own configuration (its linter, exclusions, selection and severities)."""
     result = RunResult()
     for path in discover(paths, result):
-        findings, error, text = lint_file(linter, path, stdin_filename)
+        settings = resolver.for_path(path, stdin_filename) if resolver is not None else None
+        if settings is not None and settings.excluded:
+            result.skipped.append((path, settings.excluded))
+            continue
+        findings, error, text = lint_file(settings.linter if settings else linter, path, stdin_filename)
+        if settings is not None:
+            findings = settings.apply(findings)
         if error:
             result.errors.append(error)
         else:

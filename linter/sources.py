@@ -5,8 +5,12 @@ from __future__ import annotations
 import codecs
 import os
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 from linter.errors import InputError
+
+if TYPE_CHECKING:
+    from linter.docx import ParagraphLayout
 
 EXTENSIONS = {
     ".md": "markdown",
@@ -15,6 +19,7 @@ EXTENSIONS = {
     ".htm": "html",
     ".txt": "text",
     ".text": "text",
+    ".docx": "docx",
 }
 
 MAX_BYTES = 64 * 1024 * 1024
@@ -22,11 +27,13 @@ MAX_BYTES = 64 * 1024 * 1024
 
 @dataclass(frozen=True)
 class Source:
-    """A decoded document: its path as given, its reader kind, and its text."""
+    """A decoded document: its path as given, its reader kind, and its text; a Word
+    document also has the layout that turns offsets into paragraph and character."""
 
     path: str
     kind: str
     text: str
+    layout: ParagraphLayout | None = None
 
 
 def kind_for(path: str, default: str | None = None) -> str | None:
@@ -69,4 +76,13 @@ def read_source(path: str, kind: str | None = None) -> Source:
         raise InputError(path, "permission denied") from None
     except OSError as exc:
         raise InputError(path, exc.strerror or str(exc)) from None
+    return from_bytes(data, path, kind)
+
+
+def from_bytes(data: bytes, path: str, kind: str) -> Source:
+    """A Source from a file's bytes: a Word document is unpacked, anything else decoded as text."""
+    if kind == "docx":
+        from linter.docx import read_docx
+
+        return read_docx(data, path)
     return Source(path, kind, decode(data, path))
