@@ -247,7 +247,7 @@ class Linter:
                 return True
         # A refutation shortly before: the intro of a list of quoted claims ("Be wary
         # of any website that says ...") reaches further than one sentence.
-        for k in range(max(0, s - (10 if standalone else 3)), s + 1):
+        for k in range(max(0, s - (10 if standalone else 3)), s):
             if any(sc.category == "refutation" for sc in st.scopes(k)):
                 return True
         return False
@@ -310,6 +310,8 @@ class Linter:
         settings = [m.id for m in in_seg if m.type == "setting"]
         lexicons = {m.type for m in st.mentions[s] if m.type not in ENTITY_TYPES}
         cleared = any(doc[i].lemma_ in ("clear", "cleared", "clearance") for i in range(start, end))
+        if cleared and drug is not None and drug not in st.mentions[s]:
+            drug = None  # "FDA-cleared devices": a clearance claim is judged on what the sentence names
         return self.kb.approval_problem(drug.id if drug else None, conditions, forms, settings, lexicons, cleared)
 
     def findings(self, st: _DocState, path: str, text: str, lines: LineIndex) -> list[Finding]:
