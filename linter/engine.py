@@ -114,6 +114,8 @@ class Linter:
         self.matcher = Matcher(self.nlp.vocab)
         for rule in self.ruleset.rules:
             self._register(f"rule:{rule.id}:m", rule.match)
+            for i, clause in enumerate(rule.triggers[1:], 1):
+                self._register(f"rule:{rule.id}:t{i}", clause)
             for i, clause in enumerate(rule.satisfied_by):
                 self._register(f"rule:{rule.id}:s{i}", clause)
         self.qualifiers.register(self.matcher)
@@ -188,6 +190,12 @@ class Linter:
     # ------------------------------------------------------------ clauses
 
     def _condition(self, st: _DocState, cond: Condition, s: int) -> bool:
+        if cond.main:
+            main = st.main_drug()
+            ok = main is not None and any(
+                r.partition(":")[0] == "drug" and r.partition(":")[2] in ("", main.id) for r in cond.kb
+            )
+            return not ok if cond.absent else ok
         ids = set()
         lo, hi = (0, len(st.mentions) - 1) if cond.window == DOCUMENT else (max(0, s - cond.window), s)
         for k in range(lo, hi + 1):
@@ -333,6 +341,9 @@ class Linter:
                         raw.append((rule, s, a, b, f"{rule.message} ({reason})"))
             else:
                 triggers = self.hits(st, key, rule.match)
+                for i, clause in enumerate(rule.triggers[1:], 1):
+                    triggers += self.hits(st, f"rule:{rule.id}:t{i}", clause)
+                triggers.sort()
                 if not triggers:
                     continue
                 if not self._satisfied(st, rule, triggers):

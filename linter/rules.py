@@ -50,7 +50,7 @@ _RULE_KEYS = {
     "subsumed_by", "except",
 }
 _CLAUSE_KEYS = {"patterns", "phrases", "requires", "with", "unless", "except", "neutralized_by", "same_subject"}
-_COND_KEYS = {"kb", "window", "distinct", "absent"}
+_COND_KEYS = {"kb", "window", "distinct", "absent", "main"}
 _EXAMPLE_KEYS = {"flag", "pass", "todo_flag", "todo_pass"}
 # Token attributes a pattern step may use (spaCy's Matcher attributes) plus KB.
 _STEP_KEYS = {
@@ -68,6 +68,7 @@ class Condition:
     window: int = 0
     distinct: int = 1
     absent: bool = False
+    main: bool = False  # the drug the document names most is one of kb
 
 
 @dataclass(frozen=True)
@@ -108,6 +109,7 @@ class Rule:
     confidence: str = "medium"
     # category -> KB types whose mention inside the claim keeps it (empty: always subsumed)
     subsumed_by: tuple[tuple[str, frozenset[str]], ...] = ()
+    triggers: tuple[Clause, ...] = ()  # requirement rules: any of these triggers
 
     @property
     def scope(self) -> str:
@@ -209,7 +211,13 @@ def _rule(path: str, index: int, raw, compiler) -> Rule:
         for key in ("patterns", "phrases", "requires", "with", "unless", "except", "neutralized_by"):
             if key in raw:
                 raise err(key, "belongs under trigger or satisfied_by in a requirement rule")
-        match = _clause(raw["trigger"], "trigger", err, compiler)
+        # one trigger clause, or a list of them (any one triggers)
+        trig = raw["trigger"]
+        trig = trig if isinstance(trig, list) else [trig]
+        if not trig:
+            raise err("trigger", "expected a clause or a non-empty list of clauses")
+        triggers = tuple(_clause(t, f"trigger[{i}]" if len(trig) > 1 else "trigger", err, compiler) for i, t in enumerate(trig))
+        match = triggers[0]
         sats = raw["satisfied_by"]
         if not isinstance(sats, list) or not sats:
             raise err("satisfied_by", "expected a non-empty list of clauses")
@@ -225,6 +233,7 @@ def _rule(path: str, index: int, raw, compiler) -> Rule:
         clause_raw = {k: raw[k] for k in _CLAUSE_KEYS if k in raw}
         match = _clause(clause_raw, "", err, compiler)
         satisfied = ()
+        triggers = (match,)
     return Rule(
         rid,
         kind,
@@ -240,6 +249,7 @@ def _rule(path: str, index: int, raw, compiler) -> Rule:
         path,
         str(raw.get("confidence", "medium")),
         _subsumed(raw.get("subsumed_by"), err, compiler),
+        triggers,
     )
 
 
@@ -332,7 +342,7 @@ def _clause(raw, prefix: str, err, compiler) -> Clause:
             raise err(f"{ck}.window", "expected a whole number from 0 to 10, or 'document'")
         if not isinstance(distinct, int) or not 1 <= distinct <= 5:
             raise err(f"{ck}.distinct", "expected a whole number from 1 to 5")
-        requires.append(Condition(tuple(kb), window, distinct, bool(c.get("absent", False))))
+        requires.append(Condition(tuple(kb), window, distinct, bool(c.get("absent", False)), bool(c.get("main", False))))
     neutral = raw.get("neutralized_by") or []
     if not isinstance(neutral, list) or any(n not in CUE_CATEGORIES for n in neutral):
         raise err(key("neutralized_by"), f"expected a list of: {', '.join(sorted(CUE_CATEGORIES))}")
