@@ -16,6 +16,8 @@ from linter.rules import CUE_CATEGORIES
 from linter.yamlio import load_yaml
 
 DIRECTIONS = ("forward", "backward", "both")
+# Cue categories that are often part of a claim's own words ("no side effects").
+SELF_CUES = {"negation", "minimizer"}
 
 
 @dataclass(frozen=True)
@@ -136,12 +138,17 @@ def sentence_scopes(
         terms = [t for t, text in terminators if text not in cue.through]
         # clause openers ("although", "if"), whose clause ends at its comma
         openers = [t for t, text in terminators if text.isalpha() and text not in cue.through]
-        if cue.direction in ("forward", "both") and s <= sent_start + 1 and e in commas:
+        if cue.direction in ("forward", "both") and s <= sent_start + 1 and e in commas and cue.category not in SELF_CUES:
             # A fronted qualifier ("For some patients, ... ketamine can ease ...")
             # governs the whole sentence it introduces.
             scopes.append(Scope(cue.category, s, e, e, sent_end))
         elif cue.direction in ("forward", "both"):
             end = min(sent_end, e + cue.max_scope)
+            if cue.category in SELF_CUES:
+                # "no daily pill, no withdrawal": each negation begins its own claim
+                nxt = [ns for ncid, ns, _ in cue_matches if ns >= e and cues_by_id[ncid].category == cue.category]
+                if nxt:
+                    end = min(end, min(nxt))
             for t in terms:
                 if e <= t < end:
                     # ", though certainly not all," is an aside: the scope goes on after it
@@ -171,9 +178,6 @@ def sentence_scopes(
                     break
             scopes.append(Scope(cue.category, s, e, start, s))
     return scopes
-
-
-SELF_CUES = {"negation", "minimizer"}
 
 
 def governed(scopes: list[Scope], categories: frozenset[str], start: int, end: int) -> bool:

@@ -248,7 +248,12 @@ class Linter:
             return False
         # A rebuttal in the next sentence answers a quotation that stands alone ('"Cures
         # depression." Ketamine is not a cure.'), not a testimonial that goes on.
-        first = next((i for i in range(a, b) if not doc[i].is_punct or doc[i].text == '"'), a)
+        # skip a list number or a label ("4.", "Myth:") before the quotation
+        first = next(
+            (i for i in range(a, b) if (not doc[i].is_punct and not doc[i].like_num) or doc[i].text == '"'), a
+        )
+        if doc[first].text != '"' and first + 1 < b and doc[first + 1].text == ":":
+            first = next((i for i in range(first + 2, b) if not doc[i].is_punct or doc[i].text == '"'), first)
         standalone = doc[first].text == '"' and sum(1 for i in range(a, b) if doc[i].text == '"') % 2 == 0
         if standalone and s + 1 < len(st.sent_bounds):
             if any(sc.category in ("negation", "refutation") for sc in st.scopes(s + 1)):
@@ -288,6 +293,14 @@ class Linter:
         drugs = [m for m in st.mentions[s] if m.type == "drug" and seg_a <= m.start < seg_b]
         if not drugs:  # "Esketamine: FDA-approved for TRD": the subject stands before the clause
             drugs = [m for m in st.mentions[s] if m.type == "drug" and m.start < start][-1:]
+        in_row = any(text == ";" for _, text in st.terminators[s])
+        if not drugs and in_row:
+            return None  # a table cell: its drug is the column header, which we cannot read
+        if any(doc[i].lower_ == "only" for i in range(max(a, start - 2), start)):
+            # "the only FDA-approved ketamine-based medicine is Spravato": the subject follows "is"
+            later = [m for m in drugs if m.start > end and any(doc[i].lemma_ == "be" for i in range(end, m.start))]
+            if later:
+                drugs = later[:1]
         drug = None
         before = [m for m in drugs if m.start < start]
         linked = before and any(doc[i].lemma_ in _LINK for i in range(before[0].end, start))
@@ -314,6 +327,12 @@ class Linter:
             seg_b = min(seg_b, nxt[0])
         in_seg = [m for m in st.mentions[s] if seg_a <= m.start < seg_b]
         conditions = [m.id for m in in_seg if m.type == "condition"]
+        if not conditions and drug is not None:
+            # "approved by the FDA since 1970, but only as an anesthetic": the approved
+            # use named anywhere in the sentence answers a bare approval statement
+            approved = {ap.condition for d in self.kb.class_members(drug.id) for ap in d.approved_for}
+            if any(m.type == "condition" and m.id in approved for m in st.mentions[s]):
+                return None
         forms = [m.id for m in in_seg if m.type == "form"]
         settings = [m.id for m in in_seg if m.type == "setting"]
         lexicons = {m.type for m in st.mentions[s] if m.type not in ENTITY_TYPES}
@@ -353,9 +372,9 @@ class Linter:
         # same sentence has a finding of a category that subsumes it (taxonomy: an
         # absolute efficacy claim subsumes an unqualified one).
         raw.sort(key=lambda r: (r[1], _SEVERITY_RANK[r[0].severity], self._order[r[0].id]))
-        present: dict[int, set[str]] = {}
+        present: dict[int, dict[str, list[tuple[int, int]]]] = {}
         for r in raw:
-            present.setdefault(r[1], set()).add(r[0].category)
+            present.setdefault(r[1], {}).setdefault(r[0].category, []).append((r[2], r[3]))
         kept: list[tuple[Rule, int, int, int, str]] = []
         seen: set[tuple[int, str]] = set()
         for r in raw:
@@ -374,15 +393,21 @@ class Linter:
         return out
 
     @staticmethod
-    def _subsumed(st: _DocState, rule: Rule, a: int, b: int, present: set[str]) -> bool:
-        """Whether another finding in the sentence makes this one redundant."""
+    def _subsumed(st: _DocState, rule: Rule, a: int, b: int, present: dict[str, list[tuple[int, int]]]) -> bool:
+        """Whether another finding in the same clause makes this one redundant.
+
+        A clause boundary (a terminator such as ", and" or "but") between the two
+        claims makes them two claims: "I feel like me again, and it's lasted eight
+        months" is an efficacy claim and a durability claim."""
+        s = st.sent_of(a)
+        terms = [t for t, _ in st.terminators[s]]
         for category, names in rule.subsumed_by:
-            if category not in present:
-                continue
-            if not names or not any(
-                m.type in names and a <= m.start < b for m in st.mentions[st.sent_of(a)]
-            ):
-                return True
+            for xa, xb in present.get(category, ()):
+                lo, hi = min(b, xb), max(a, xa)
+                if category != "efficacy.absolute" and any(lo <= t < hi for t in terms):
+                    continue  # a clause boundary between them
+                if not names or not any(m.type in names and a <= m.start < b for m in st.mentions[s]):
+                    return True
         return False
 
     def _satisfied(self, st: _DocState, rule: Rule, triggers: list[tuple[int, int, int]]) -> bool:
