@@ -28,6 +28,7 @@ if not os.path.isfile(os.path.join(RULES_DIR, "knowledge.yaml")):  # installed: 
 
 _SEVERITY_RANK = {"error": 0, "warning": 1, "info": 2}
 # Verbs that link a subject to its FDA status: "Spravato is (the only) FDA-approved ...".
+_TOPIC_NOUNS = {"use", "uses", "indication", "status", "label", "labeling", "labelling", "process", "vs", "versus"}
 _LINK = {"be", "have", "get", "receive", "gain", "win", "earn", "hold", "remain", "become"}
 
 
@@ -100,8 +101,7 @@ class Linter:
     """Rules, knowledge base and qualifiers, compiled once; then ``lint`` per document."""
 
     def __init__(self, rule_paths: list[str] | None = None, extra_rule_paths: list[str] | None = None) -> None:
-        from spacy.matcher import Matcher
-
+        from linter.matching import AnchoredMatcher
         from linter.nlp import pipeline
 
         base = rule_paths or [RULES_DIR]
@@ -111,7 +111,7 @@ class Linter:
         compiler = PatternCompiler(self.nlp, self.kb)
         self.qualifiers = Qualifiers.load(self._find(base, "qualifiers.yaml"), compiler)
         self.ruleset: RuleSet = load_rules(rule_files(base + list(extra_rule_paths or [])), compiler)
-        self.matcher = Matcher(self.nlp.vocab)
+        self.matcher = AnchoredMatcher(self.nlp.vocab)
         for rule in self.ruleset.rules:
             self._register(f"rule:{rule.id}:m", rule.match)
             for i, clause in enumerate(rule.triggers[1:], 1):
@@ -164,7 +164,7 @@ class Linter:
         for m in self.kb.mentions(doc):
             state.mentions[state.sent_of(m.start)].append(m)
         strings = self.nlp.vocab.strings
-        for key, start, end in self.matcher(doc):
+        for key, start, end in self.matcher.matches(doc, bounds):
             name = strings[key]
             s = state.sent_of(start)
             if end > bounds[s][1]:
@@ -290,6 +290,8 @@ class Linter:
         seg_b = min([c for c in cues if c > start] + [seg_b])
         if any(doc[i].lower_ in ("than", "unlike", "other") for i in range(max(a, start - 2), start)):
             return None  # "safer than FDA-approved medications": the comparator, not a claim
+        if end < b and doc[end].lemma_ in _TOPIC_NOUNS:
+            return None  # "FDA-approved uses", "FDA-approval status": a topic, not a claim
         drugs = [m for m in st.mentions[s] if m.type == "drug" and seg_a <= m.start < seg_b]
         if not drugs:  # "Esketamine: FDA-approved for TRD": the subject stands before the clause
             drugs = [m for m in st.mentions[s] if m.type == "drug" and m.start < start][-1:]
@@ -336,6 +338,10 @@ class Linter:
         forms = [m.id for m in in_seg if m.type == "form"]
         settings = [m.id for m in in_seg if m.type == "setting"]
         lexicons = {m.type for m in st.mentions[s] if m.type not in ENTITY_TYPES}
+        if drug is not None and drug in st.mentions[s] and not conditions:
+            approved = {ap.condition for d in self.kb.class_members(drug.id) for ap in d.approved_for}
+            if any(m.type == "condition" and m.id not in approved for ms in st.mentions for m in ms):
+                lexicons.add("unapproved-condition")
         cleared = any(doc[i].lemma_ in ("clear", "cleared", "clearance") for i in range(start, end))
         if cleared and drug is not None and drug not in st.mentions[s]:
             drug = None  # "FDA-cleared devices": a clearance claim is judged on what the sentence names
