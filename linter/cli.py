@@ -94,6 +94,11 @@ def check(
     if verbose:
         for path, why in result.skipped:
             click.echo(f"skipped {path}: {why}", err=True)
+    if result.errors and (fmt != "text" or output is not None or statistics):
+        # Only the text report on stdout lists unreadable files for a person to see;
+        # otherwise a missing path would leave nothing but the exit status.
+        for e in result.errors:
+            click.echo(f"claimlint: error: {e.path}: {e.message}", err=True)
     if result.errors:
         sys.exit(ExitCode.ERROR)
     if exit_zero or write_baseline:

@@ -45,13 +45,14 @@ class Qualifiers:
     terminators: tuple[tuple, ...]
     pseudo: tuple[tuple, ...]
     affirmations: tuple[tuple, ...]
+    subordinators: frozenset[str] = frozenset()
 
     @classmethod
     def load(cls, path: str, compiler) -> Qualifiers:
         data = load_yaml(path)
         if not isinstance(data, dict):
             raise RuleError(path, None, None, "expected a mapping")
-        allowed = {"terminators", "cues", "pseudo", "affirmations"}
+        allowed = {"terminators", "subordinators", "cues", "pseudo", "affirmations"}
         for k in data:
             if k not in allowed:
                 raise RuleError(path, None, k, "unknown key")
@@ -100,7 +101,12 @@ class Qualifiers:
             if not isinstance(through, list) or not all(isinstance(t, str) for t in through):
                 raise err("through", "expected a list of terminators")
             cues.append(Cue(cid, raw["category"], raw["direction"], ms, tuple(pats), frozenset(through)))
-        return cls(cues, phrases("terminators"), phrases("pseudo"), phrases("affirmations"))
+        subs = data.get("subordinators") or []
+        if not isinstance(subs, list) or not all(isinstance(w, str) for w in subs):
+            raise RuleError(path, None, "subordinators", "expected a list of words")
+        return cls(
+            cues, phrases("terminators"), phrases("pseudo"), phrases("affirmations"), frozenset(w.lower() for w in subs)
+        )
 
     def register(self, matcher) -> None:
         for c in self.cues:
@@ -122,6 +128,7 @@ def sentence_scopes(
     sent_start: int,
     sent_end: int,
     commas: list[int] = (),
+    subordinators: frozenset[str] = frozenset(),
 ) -> list[Scope]:
     """The scopes of the cues of one sentence (all positions are token indices).
 
@@ -137,7 +144,7 @@ def sentence_scopes(
         cue = cues_by_id[cid]
         terms = [t for t, text in terminators if text not in cue.through]
         # clause openers ("although", "if"), whose clause ends at its comma
-        openers = [t for t, text in terminators if text.isalpha() and text not in cue.through]
+        openers = [t for t, text in terminators if text in subordinators and text not in cue.through]
         if cue.direction in ("forward", "both") and s <= sent_start + 1 and e in commas and cue.category not in SELF_CUES:
             # A fronted qualifier ("For some patients, ... ketamine can ease ...")
             # governs the whole sentence it introduces.
@@ -172,8 +179,10 @@ def sentence_scopes(
                     break
             # Looking back, a qualifier stops at a comma: in "X provides relief, with
             # some people reporting ...", "some people" does not qualify X.
+            # ...unless the cue ends the sentence: "Ketamine relieves depression, studies suggest."
+            trailing = e >= sent_end - 2
             for c in reversed(commas):
-                if start <= c < s:
+                if start <= c < s and not trailing:
                     start = c + 1
                     break
             scopes.append(Scope(cue.category, s, e, start, s))

@@ -19,7 +19,27 @@ def pipeline():
     nlp.add_pipe("sentencizer")
     nlp.add_pipe("lemmatizer", config={"mode": "lookup"})
     nlp.initialize()
+    # spaCy's 1,000,000-character limit guards the parser and NER, which this
+    # pipeline has not; the size of a file is bounded by sources.MAX_BYTES.
+    nlp.max_length = 2**31 - 1
     return nlp
+
+
+def _sent_starts(doc):
+    """The SENT_START column (1 start, -1 not a start, 0 unknown) as signed integers.
+
+    Sentence starts are read and written as one array: ``Token.is_sent_start = ...``
+    scans the whole Doc on every assignment, which made long documents quadratic.
+    """
+    from spacy.attrs import SENT_START
+
+    return doc.to_array(SENT_START).astype("int64")
+
+
+def _set_sent_starts(doc, starts) -> None:
+    from spacy.attrs import SENT_START
+
+    doc.from_array([SENT_START], starts.astype("uint64"))
 
 
 def make_doc(text: str, block_starts: list[int]):
@@ -27,6 +47,7 @@ def make_doc(text: str, block_starts: list[int]):
     nlp = pipeline()
     doc = nlp.make_doc(text)
     if block_starts and len(doc):
+        starts = _sent_starts(doc)
         i = 0
         n = len(doc)
         for start in block_starts:
@@ -35,7 +56,8 @@ def make_doc(text: str, block_starts: list[int]):
             while i < n and doc[i].is_space:
                 i += 1
             if i < n:
-                doc[i].is_sent_start = True
+                starts[i] = 1
+        _set_sent_starts(doc, starts)
     for _, proc in nlp.pipeline:
         doc = proc(doc)
     _attach_closers(doc)
@@ -50,13 +72,11 @@ def _attach_closers(doc) -> None:
     """The sentencizer ends a sentence after the punctuation that follows a full
     stop, so an opening quote or bracket ('It works. "No side effects."') is left
     at the end of the sentence before. Move such boundaries back to the opener."""
-    from spacy.attrs import SENT_START
-
     n = len(doc)
     if n < 2:
         return
-    arr = doc.to_array([SENT_START])
-    starts = [int(k) for k in (arr == 1).nonzero()[0]] if arr.ndim == 1 else [int(k) for k in (arr[:, 0] == 1).nonzero()[0]]
+    arr = _sent_starts(doc)
+    starts = [int(k) for k in (arr == 1).nonzero()[0]]
     prev = 0
     for j in starts[1:]:
         start_of_this, prev = prev, j
@@ -70,13 +90,12 @@ def _attach_closers(doc) -> None:
             t = doc[m].text
             if t in _QUOTES:
                 if quotes % 2 == 0:
-                    doc[m].is_sent_start = True
-                    doc[j].is_sent_start = False
+                    arr[m], arr[j] = 1, -1
                     prev = m
                     break
                 quotes += 1
             elif t in _OPENERS:
-                doc[m].is_sent_start = True
-                doc[j].is_sent_start = False
+                arr[m], arr[j] = 1, -1
                 prev = m
                 break
+    _set_sent_starts(doc, arr)

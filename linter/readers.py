@@ -57,7 +57,7 @@ def read_text(text: str) -> Prose:
 
 _SKIP = {"script", "style", "noscript", "template", "code", "pre", "svg", "math", "textarea", "select"}
 _BLOCK = {
-    "address", "article", "aside", "blockquote", "body", "br", "caption", "dd", "details", "div",
+    "address", "article", "aside", "blockquote", "body", "caption", "dd", "details", "div",
     "dl", "dt", "fieldset", "figcaption", "figure", "footer", "form", "h1", "h2", "h3", "h4", "h5",
     "h6", "head", "header", "hr", "html", "li", "main", "nav", "ol", "option", "p", "section",
     "summary", "table", "tbody", "tfoot", "thead", "title", "tr", "ul", "button", "label",

@@ -311,7 +311,9 @@ def _clause(raw, prefix: str, err, compiler) -> Clause:
     for i, p in enumerate(raw.get("patterns") or []):
         patterns.append(compiler.pattern(p, err, key(f"patterns[{i}]")))
     for i, ph in enumerate(raw.get("phrases") or []):
-        if isinstance(ph, bool) or not isinstance(ph, (str, int)) or not str(ph).strip():
+        if isinstance(ph, bool):
+            raise err(key(f"phrases[{i}]"), "YAML read a word as true/false: quote yes, no, on, off, true, false")
+        if not isinstance(ph, (str, int)) or not str(ph).strip():
             raise err(key(f"phrases[{i}]"), "a phrase is a non-empty string")
         patterns.append(compiler.phrase(str(ph)))
     if not patterns:
