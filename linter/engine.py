@@ -108,6 +108,14 @@ class _DocState:
         # "Yes." / "Absolutely." / "Our patients say yes!": within the answer's first words
         return any(a <= i < min(b, a + 5) for i in self.affirm_starts)
 
+    def bare_answer(self, s: int) -> bool:
+        """A sentence that is only an affirmation ("Yes.", "Absolutely!")."""
+        if s >= len(self.sent_bounds):
+            return False
+        a, b = self.sent_bounds[s]
+        words = [t for t in self.doc[a:b] if not t.is_punct and not t.is_space]
+        return len(words) <= 3 and any(a <= i < b for i in self.affirm_starts)
+
     def is_question(self, s: int) -> bool:
         """A question asserts nothing, unless the next sentence affirms it."""
         return self._ends_with_question(s) and not self.affirmed(s)
@@ -303,9 +311,9 @@ class Linter:
         a, b = st.sent_bounds[s]
         seg_a, seg_b = a, b
         opened = False
-        for t, _ in st.terminators[s]:
+        for t, text in st.terminators[s]:
             if t < start:
-                seg_a, opened = t + 1, True
+                seg_a, opened = t + 1, text in st.subordinators
             elif t >= end:
                 seg_b = t
                 break
@@ -414,13 +422,28 @@ class Linter:
                     continue
                 if self._subsumed(st, rule, r[2], r[3], present[s]):
                     continue
-                if st.affirmed(s) and rule.category in present.get(s + 1, ()):
+                if st.affirmed(s) and (
+                    rule.category in present.get(s + 1, ())
+                    or (
+                        st.bare_answer(s + 1)
+                        and rule.category in present.get(s + 2, ())
+                        and self._same_line(st, lines, s + 1, s + 2)
+                    )
+                ):
                     continue  # "Is it approved for pain? Yes, it is FDA-approved ...": one claim
                 seen.add((s, rule.category))
             kept.append(r)
         out = [self._finding(st, path, text, lines, *r) for r in kept]
         out.sort(key=Finding.sort_key)
         return out
+
+    @staticmethod
+    def _same_line(st: _DocState, lines: LineIndex, s1: int, s2: int) -> bool:
+        """Whether two sentences start on one line ("Yes. Ketamine is FDA-approved ...")."""
+        if s2 >= len(st.sent_bounds):
+            return False
+        pos = [lines.position(st.prose.orig_start(st.doc[st.sent_bounds[k][0]].idx))[0] for k in (s1, s2)]
+        return pos[0] == pos[1]
 
     @staticmethod
     def _subsumed(st: _DocState, rule: Rule, a: int, b: int, present: dict[str, list[tuple[int, int]]]) -> bool:
