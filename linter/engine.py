@@ -453,8 +453,9 @@ class Linter:
         claims makes them two claims: "I feel like me again, and it's lasted eight
         months" is an efficacy claim and a durability claim."""
         s = st.sent_of(a)
-        # a dash joins a headline's parts ("Feel like yourself again - starting today")
-        terms = [t for t, text in st.terminators[s] if text not in ("—", "–", "-")]
+        # a dash joins a headline's parts ("Feel like yourself again - starting today"),
+        # and a table row's cells (';') make one claim
+        terms = [t for t, text in st.terminators[s] if text not in ("—", "–", "-", ";")]
         for category, names in rule.subsumed_by:
             for xa, xb in present.get(category, ()):
                 lo, hi = min(b, xb), max(a, xa)
