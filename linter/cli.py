@@ -67,13 +67,18 @@ def main() -> None:
 @click.option("--show-suppressed", is_flag=True, help="Also show findings waived by a claimlint-disable comment (JSON and SARIF always list them).")
 @click.option("--baseline", "baseline_file", metavar="FILE", help="Report only findings not recorded in this baseline file.")
 @click.option("--write-baseline", metavar="FILE", help="Record the current findings in FILE as the baseline (exit 0 unless the run failed).")
+@click.option("-j", "--jobs", type=click.IntRange(1), default=None, help="Worker processes.  [default: the number of cores]")
+@click.option("--cache-dir", metavar="DIR", help="Keep the findings of unchanged files here.  [default: $CLAIMLINT_CACHE_DIR or .claimlint_cache]")
+@click.option("--no-cache", is_flag=True, help="Neither read nor write the cache.")
 def check(
     paths, fmt, fail_on, select, ignore, stdin_filename, rule_dirs, extend_rules, color, verbose,
     config_file, output, statistics, exit_zero, show_suppressed, baseline_file, write_baseline,
+    jobs, cache_dir, no_cache,
 ) -> None:
     """Lint files and folders (Markdown, HTML, text, Word .docx; '-' for standard input)."""
-    from linter import baseline
+    from linter import baseline, cache
     from linter.config import Overrides, Resolver
+    from linter.parallel import default_jobs
     from linter.runner import run
 
     if statistics and fmt not in ("text", "json"):
@@ -81,7 +86,8 @@ def check(
     select = tuple(s.strip() for v in select for s in v.split(",") if s.strip())
     ignore = tuple(s.strip() for v in ignore for s in v.split(",") if s.strip())
     resolver = Resolver(Overrides(select or None, ignore or None, fail_on, rule_dirs, extend_rules, config_file))
-    result = run(None, list(paths), stdin_filename, resolver)
+    store = cache.use(None if no_cache else cache_dir or cache.default_dir())
+    result = run(None, list(paths), stdin_filename, resolver, jobs or default_jobs(), store)
     if write_baseline:
         n = baseline.write(write_baseline, result.findings)
         click.echo(f"claimlint: recorded {n} finding{'s' if n != 1 else ''} in {write_baseline}", err=True)

@@ -293,10 +293,12 @@ def merge(layers: tuple[Layer, ...], cli: Overrides) -> Config:
 @lru_cache(maxsize=8)
 def build_linter(rules: tuple[str, ...], extend_rules: tuple[str, ...]):
     """One Linter per set of rule folders, kept for the process: compiling the rules
-    is the costly part of a run, and configs in one tree usually share a set."""
-    from linter.engine import Linter
+    is the costly part of a run, and configs in one tree usually share a set. It is
+    built when first used to lint (linter.cache.LazyLinter): a run served from the
+    cache never builds it."""
+    from linter.cache import LazyLinter
 
-    return Linter(list(rules) or None, list(extend_rules))
+    return LazyLinter(list(rules) or None, list(extend_rules))
 
 
 @dataclass(frozen=True)

@@ -12,13 +12,13 @@ from __future__ import annotations
 import os
 from bisect import bisect_right
 from dataclasses import dataclass, field
-from functools import cached_property
 
 from linter.context import Qualifiers, Scope, governed, sentence_scopes
 from linter.findings import Finding, Span
 from linter.knowledge import ENTITY_TYPES, KnowledgeBase, Mention
 from linter.prose import LineIndex, Prose
 from linter.readers import read_prose
+from linter.rewrite import Claim, Rewriter
 from linter.rules import DOCUMENT, Clause, Condition, PatternCompiler, Rule, RuleSet, load_rules, rule_files
 from linter.suppressions import apply_suppressions
 
@@ -145,6 +145,7 @@ class Linter:
         self.qualifiers.register(self.matcher)
         self._order = {r.id: i for i, r in enumerate(self.ruleset.rules)}
         self.cues_by_id = {c.id: c for c in self.qualifiers.cues}
+        self.rewriter = Rewriter.for_kb(self.kb)
 
     @staticmethod
     def _find(paths: list[str], name: str) -> str:
@@ -491,6 +492,13 @@ class Linter:
             sb -= 1
         sent_span = _span(prose, lines, doc[sa].idx, doc[sb - 1].idx + len(doc[sb - 1].text))
         key_span = _span(prose, lines, doc[a].idx, doc[b - 1].idx + len(doc[b - 1].text))
+        rewrite = None
+        if rule.rewrites:
+            reason = message[len(rule.message) + 2 : -1] if message != rule.message else None  # "message (reason)"
+            span = (sent_span.start, sent_span.end)
+            names = {m.end - 1: m.type for m in st.mentions[s]}
+            claim = Claim(doc, prose, text, (sa, sb), span, self._phrases(st, rule, s, a, b), reason, names)
+            rewrite = self.rewriter.rewrite(rule.rewrites, claim)
         return Finding(
             path=path,
             span=sent_span,
@@ -503,7 +511,31 @@ class Linter:
             text=text[sent_span.start : sent_span.end],
             suggestion=rule.suggestion,
             references=rule.references,
+            rewrite=rewrite,
         )
+
+    def _phrases(self, st: _DocState, rule: Rule, s: int, a: int, b: int) -> tuple[tuple[int, int], ...]:
+        """The finding's key phrase, then the rule's other matches in its sentence: those
+        that overlap it (one claim: "eliminates anxiety" and "anxiety for good") and its
+        other claims there ("a safe and effective treatment with zero risk"). A rewrite
+        edits them all, so that accepting it clears the finding."""
+        if rule.kind != "claim":
+            return ((a, b),)
+        name, key = f"rule:{rule.id}:m", ("phrases", rule.id)
+        if key not in st._whole:
+            by_sentence: dict[int, list[tuple[int, int]]] = {}
+            for s2, x, y in self.hits(st, name, rule.match, per_sentence=False):
+                by_sentence.setdefault(s2, []).append((x, y))
+            st._whole[key] = by_sentence
+        if ("matches", name) not in st._whole:  # by sentence, once: per finding it was quadratic
+            grouped: dict[int, list[tuple[int, int]]] = {}
+            for x, y in st.matches.get(name, ()):
+                grouped.setdefault(st.sent_of(x), []).append((x, y))
+            st._whole[("matches", name)] = grouped
+        in_sentence = st._whole[("matches", name)].get(s, ())
+        same = [(x, y) for x, y in in_sentence if x < b and a < y and (x, y) != (a, b)]
+        others = [(x, y) for x, y in st._whole[key].get(s, ()) if y <= a or x >= b]
+        return ((a, b), *same, *others)
 
     # ------------------------------------------------------------ entry points
 
@@ -512,17 +544,6 @@ class Linter:
         st = self.analyse(prose)
         lines = LineIndex(text)
         return apply_suppressions(self.findings(st, path, text, lines), prose, text, lines, path, self.rules)
-
-    @cached_property
-    def rule_hash(self) -> str:
-        import hashlib
-
-        h = hashlib.sha256()
-        files = rule_files([RULES_DIR])
-        for f in sorted(set(files + [self.kb.path])):
-            with open(f, "rb") as fh:
-                h.update(fh.read())
-        return h.hexdigest()[:16]
 
 
 def _span(prose: Prose, lines: LineIndex, p_start: int, p_end: int) -> Span:

@@ -31,6 +31,9 @@ class Finding:
     suggestion: str
     references: tuple[str, ...] = ()
     suppressed: str | None = field(default=None, compare=False)
+    # The sentence (``text``) rewritten by the rule's ``rewrite:``, markup kept; None where
+    # no rewrite applies (then ``suggestion`` is only a generic example).
+    rewrite: str | None = None
 
     def sort_key(self) -> tuple:
         return (self.path, self.span.line, self.span.column, self.rule)
@@ -49,6 +52,7 @@ class Finding:
             "message": self.message,
             "text": self.text,
             "suggestion": self.suggestion,
+            "rewrite": self.rewrite,
             "references": list(self.references),
             "match": {
                 "line": self.match.line,

@@ -32,11 +32,20 @@ _TRANSLATE = str.maketrans(
     }
 )
 _LINE_END = re.compile(r"\r\n|\r|\n")
+# spaCy's tokenizer strips a word's prefixes one at a time and searches the rest for a
+# suffix each time, so a long run of punctuation ("[[[[...", "((((...", "____...")
+# takes time quadratic in its length (20,000 brackets: about a minute). No claim is
+# made of such a run: all but its first character become spaces before tokenising.
+_PUNCT_RUN = re.compile(r"[^\w\s]{16,}|_{16,}")
+
+
+def _blank_run(m: re.Match) -> str:
+    return m.group()[0] + " " * (len(m.group()) - 1)
 
 
 def normalise(text: str) -> str:
     """Length-preserving normalisation applied to prose before tokenising."""
-    out = text.translate(_TRANSLATE)
+    out = _PUNCT_RUN.sub(_blank_run, text.translate(_TRANSLATE))
     low = out.lower()
     if len(low) == len(out):
         return low
@@ -109,18 +118,27 @@ class ProseBuilder:
         self._n += len(text)
 
     def add(self, text: str, orig_start: int) -> None:
-        """Add text that stands verbatim in the original at ``orig_start``."""
+        """Add text that stands verbatim in the original at ``orig_start``.
+
+        A single space between two words maps one to one and stays inside the
+        piece; any other run of whitespace becomes a piece of one space (or none,
+        after a space). One piece per run of words, not per word, keeps the map
+        small and the reader fast."""
         pos = 0
+        n = len(text)
         for m in _WS.finditer(text):
-            if m.start() > pos:
-                self._emit(text[pos : m.start()], orig_start + pos, orig_start + m.start())
+            a, b = m.span()
+            if b - a == 1 and a > pos and b < n and text[a] == " ":
+                continue
+            if a > pos:
+                self._emit(text[pos:a], orig_start + pos, orig_start + a)
                 self._space = False
             if not self._space:
-                self._emit(" ", orig_start + m.start(), orig_start + m.end())
+                self._emit(" ", orig_start + a, orig_start + b)
                 self._space = True
-            pos = m.end()
-        if pos < len(text):
-            self._emit(text[pos:], orig_start + pos, orig_start + len(text))
+            pos = b
+        if pos < n:
+            self._emit(text[pos:], orig_start + pos, orig_start + n)
             self._space = False
 
     def add_mapped(self, text: str, orig_start: int, orig_end: int) -> None:

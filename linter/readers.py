@@ -182,12 +182,31 @@ def read_html(text: str) -> Prose:
 # ---------------------------------------------------------------- Markdown
 
 
+# markdown-it's guard against deep recursion: past this many open containers it drops
+# the rest of the container (the commonmark preset's 20 lost the text of lists nested
+# ten deep, and everything after them). _flat_when_deep reads that rest as a paragraph.
+_MAX_NESTING = 100
+
+
+def _flat_when_deep(state, start: int, end: int, silent: bool) -> bool:
+    """Near the nesting limit, read the next lines as a paragraph, container markers and
+    all, so that no text is lost and no deeper recursion happens."""
+    from markdown_it.rules_block.paragraph import paragraph
+
+    if state.level < _MAX_NESTING - 4:
+        return False
+    return paragraph(state, start, end, silent)
+
+
 @lru_cache(maxsize=1)
 def _markdown():
     from markdown_it import MarkdownIt
     from mdit_py_plugins.front_matter import front_matter_plugin
 
-    return MarkdownIt("commonmark", {"html": True}).enable(["table", "strikethrough"]).use(front_matter_plugin)
+    md = MarkdownIt("commonmark", {"html": True, "maxNesting": _MAX_NESTING})
+    md.enable(["table", "strikethrough"]).use(front_matter_plugin)
+    md.block.ruler.before(md.block.ruler.get_all_rules()[0], "flat_when_deep", _flat_when_deep)
+    return md
 
 
 class _MarkdownWalker:

@@ -17,11 +17,13 @@ requirement
 
 from __future__ import annotations
 
+import math
 import os
 import re
 from dataclasses import dataclass, field
 
 from linter.errors import RuleError
+from linter.rewrite import Rewrite, parse_rewrites
 from linter.yamlio import load_yaml
 
 CATEGORIES = {
@@ -47,7 +49,7 @@ DOCUMENT = 10**9  # a condition window that spans the whole document
 _RULE_KEYS = {
     "id", "kind", "category", "severity", "message", "rationale", "references", "suggestion", "examples",
     "patterns", "phrases", "requires", "with", "unless", "neutralized_by", "trigger", "satisfied_by", "confidence",
-    "subsumed_by", "except",
+    "subsumed_by", "except", "rewrite",
 }
 _CLAUSE_KEYS = {"patterns", "phrases", "requires", "with", "unless", "except", "neutralized_by", "same_subject"}
 _COND_KEYS = {"kb", "window", "distinct", "absent", "main"}
@@ -110,6 +112,7 @@ class Rule:
     # category -> KB types whose mention inside the claim keeps it (empty: always subsumed)
     subsumed_by: tuple[tuple[str, frozenset[str]], ...] = ()
     triggers: tuple[Clause, ...] = ()  # requirement rules: any of these triggers
+    rewrites: tuple[Rewrite, ...] = ()  # sentence rules: how to edit the flagged sentence (linter/rewrite.py)
 
     @property
     def scope(self) -> str:
@@ -211,6 +214,8 @@ def _rule(path: str, index: int, raw, compiler) -> Rule:
         for key in ("patterns", "phrases", "requires", "with", "unless", "except", "neutralized_by"):
             if key in raw:
                 raise err(key, "belongs under trigger or satisfied_by in a requirement rule")
+        if "rewrite" in raw:
+            raise err("rewrite", "only sentence rules rewrite a sentence; a requirement's suggestion is its disclosure text")
         # one trigger clause, or a list of them (any one triggers)
         trig = raw["trigger"]
         trig = trig if isinstance(trig, list) else [trig]
@@ -250,6 +255,7 @@ def _rule(path: str, index: int, raw, compiler) -> Rule:
         str(raw.get("confidence", "medium")),
         _subsumed(raw.get("subsumed_by"), err, compiler),
         triggers,
+        parse_rewrites(raw.get("rewrite"), err, compiler.nlp),
     )
 
 
@@ -377,6 +383,7 @@ class PatternCompiler:
 
         self.nlp, self.kb = nlp, kb
         self._check = Matcher(nlp.vocab, validate=True)
+        self._valid_steps: set[str] = set()  # token specs seen in a pattern spaCy accepted
         self._lemma_cache: dict[str, list[str]] = {}
 
     def lemmas(self, text: str) -> list[str]:
@@ -414,6 +421,7 @@ class PatternCompiler:
             for k in step:
                 if k not in _STEP_KEYS:
                     raise err(f"{sk}.{k}", "unknown token attribute")
+            _check_bounded(step, err, sk)
             if "KB" in step:
                 options = self._kb_options(step, err, sk)
                 alternatives = [a + o for a in alternatives for o in options]
@@ -426,12 +434,16 @@ class PatternCompiler:
         if not alternatives:
             raise err(key, "the pattern matches nothing")
         for alt in alternatives:
+            steps = [repr(step) for step in alt]
+            if all(step in self._valid_steps for step in steps):
+                continue  # spaCy checks each token spec on its own: made of valid ones, it is valid
             try:
                 self._check.add("_check", [alt])
                 self._check.remove("_check")
             except Exception as exc:  # spaCy raises ValueError / MatchPatternError
                 msg = " ".join(str(exc).split())
                 raise err(key, f"invalid spaCy pattern: {msg[:300]}") from None
+            self._valid_steps.update(steps)
         return tuple(tuple(a) for a in alternatives)
 
     def _lower(self, step: dict, err, key: str) -> dict:
@@ -444,8 +456,6 @@ class PatternCompiler:
                 v = _lower_value(v)
                 if k == "LEMMA":
                     v = self._lemma_value(v)
-            if k == "REGEX":
-                raise err(f"{key}.REGEX", "regular expressions are not allowed in rules (use LEMMA/LOWER lists)")
             out[k] = v
         return out
 
@@ -518,6 +528,34 @@ class PatternCompiler:
         if op == "?":
             options.append([])
         return options
+
+
+_REPEAT = re.compile(r"\{(\d*)(,?)(\d*)\}")
+MAX_REPEAT = 10
+
+
+def _repeat_max(op: str) -> float:
+    """How many tokens one step with this OP may match ('*', '+', '{n,}': no limit)."""
+    if op in ("*", "+"):
+        return math.inf
+    m = _REPEAT.fullmatch(op)
+    if not m:
+        return 1
+    lo, comma, hi = m.groups()
+    return math.inf if comma and not hi else int(hi or lo or 0)
+
+
+def _check_bounded(step: dict, err, key: str) -> None:
+    """Refuse what would let one rule hang the linter on a long document: regular
+    expressions (``(a+)+$`` backtracks catastrophically) and long or unbounded
+    repetition (with ``*``, every span of a long sentence is a match)."""
+    for k, v in step.items():
+        if k == "REGEX" or (isinstance(v, dict) and "REGEX" in v):
+            where = f"{key}.{k}" if k == "REGEX" else f"{key}.{k}.REGEX"
+            raise err(where, "regular expressions are not allowed in rules (they can backtrack without end); use LEMMA/LOWER lists")
+    op = step.get("OP")
+    if isinstance(op, str) and _repeat_max(op.strip()) > MAX_REPEAT:
+        raise err(f"{key}.OP", f"repetition without a small bound (OP {op!r}) is not allowed; use '?' or '{{n,m}}' with m at most {MAX_REPEAT}")
 
 
 def _lower_value(v):

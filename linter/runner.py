@@ -8,6 +8,7 @@ skipped (and said so with --verbose); symbolic-link loops are not followed twice
 from __future__ import annotations
 
 import os
+import stat
 import sys
 from dataclasses import dataclass, field
 
@@ -68,16 +69,26 @@ def _walk(top: str, seen: set[tuple[int, int]], result: RunResult) -> list[str]:
                 dirs[:] = []
                 continue
             seen.add(key)
+        for d in sorted(d for d in dirs if d.startswith(".")):
+            result.skipped.append((os.path.join(root, d), "hidden folder"))
         dirs[:] = sorted(d for d in dirs if not d.startswith("."))
         for name in sorted(files):
             path = os.path.join(root, name)
-            if name.endswith(".expect.yaml"):
-                continue
             if kind_for(name) is None:
                 result.skipped.append((path, "not a supported file type"))
-                continue
-            found.append(path)
+            elif not _regular_or_dangling(path):
+                result.skipped.append((path, "not a regular file"))  # reading a FIFO would hang
+            else:
+                found.append(path)
     return found
+
+
+def _regular_or_dangling(path: str) -> bool:
+    """A regular file, or a link to nothing (read, it is reported as missing)."""
+    try:
+        return stat.S_ISREG(os.stat(path).st_mode)
+    except OSError:
+        return True
 
 
 def read_stdin(stdin_filename: str | None) -> Source:
@@ -92,28 +103,64 @@ def lint_source(linter, src: Source) -> list[Finding]:
     return src.layout.relocate(findings) if src.layout else findings
 
 
+def read_file(path: str, stdin_filename: str | None = None) -> tuple[Source | None, FileError | None]:
+    """Read one file (or standard input, for '-'): the Source, or why it cannot be read."""
+    try:
+        return (read_stdin(stdin_filename) if path == "-" else read_source(path)), None
+    except InputError as exc:
+        return None, FileError(exc.path, exc.reason)
+
+
+def lint_read(linter, src: Source) -> tuple[list[Finding], FileError | None]:
+    """Lint a read document: (findings, None), or ([], the error) if linting it failed."""
+    try:
+        return lint_source(linter, src), None
+    except RecursionError:
+        return [], FileError(src.path, "document nested too deeply to parse")
+    except Exception as exc:  # noqa: BLE001 - a bug in claimlint must not cost the other files their report
+        return [], FileError(src.path, f"internal error ({type(exc).__name__}: {exc}); please report it")
+
+
+def shown_text(src: Source) -> str:
+    """The text that the report's excerpts quote (a Word document: one line per paragraph)."""
+    return src.layout.lines_text if src.layout else src.text
+
+
 def lint_file(linter, path: str, stdin_filename: str | None = None):
     """Lint one file: (findings, error, text); a bad file is an error, never an exception."""
-    try:
-        src = read_stdin(stdin_filename) if path == "-" else read_source(path)
-    except InputError as exc:
-        return [], FileError(exc.path, exc.reason), None
-    try:
-        return lint_source(linter, src), None, src.layout.lines_text if src.layout else src.text
-    except RecursionError:
-        return [], FileError(src.path, "document nested too deeply to parse"), None
+    src, error = read_file(path, stdin_filename)
+    if error:
+        return [], error, None
+    findings, error = lint_read(linter, src)
+    return findings, error, None if error else shown_text(src)
 
 
-def run(linter, paths: list[str], stdin_filename: str | None = None, resolver=None) -> RunResult:
+def run(
+    linter, paths: list[str], stdin_filename: str | None = None, resolver=None, jobs: int = 1, cache=None
+) -> RunResult:
     """Lint every path with ``linter``; or, given a ``config.Resolver``, with each
-    file's own configuration (its linter, exclusions, selection and severities)."""
+    file's own configuration (its linter, exclusions, selection and severities).
+
+    Files are read here, in order; ``parallel.lint_all`` lints them on ``jobs``
+    processes and takes what it can from ``cache``. The result does not depend
+    on either: findings and errors come in the order of the files.
+    """
+    from linter.parallel import lint_all
+
     result = RunResult()
+    read: list[tuple[str, object, Source | None, FileError | None]] = []
     for path in discover(paths, result):
         settings = resolver.for_path(path, stdin_filename) if resolver is not None else None
         if settings is not None and settings.excluded:
             result.skipped.append((path, settings.excluded))
             continue
-        findings, error, text = lint_file(settings.linter if settings else linter, path, stdin_filename)
+        read.append((path, settings, *read_file(path, stdin_filename)))
+    todo = [((settings.linter if settings else linter), src) for _, settings, src, _ in read if src is not None]
+    outcomes = iter(lint_all(todo, jobs, cache))
+    for _, settings, src, error in read:
+        findings: list[Finding] = []
+        if src is not None:
+            findings, error = next(outcomes)
         if settings is not None:
             findings = settings.apply(findings)
         if error:
@@ -121,8 +168,8 @@ def run(linter, paths: list[str], stdin_filename: str | None = None, resolver=No
         else:
             result.files += 1
             result.findings.extend(findings)
-            if findings and text is not None:
-                result.texts[findings[0].path] = text
+            if findings:
+                result.texts[findings[0].path] = shown_text(src)
     result.findings.sort(key=Finding.sort_key)
     return result
 

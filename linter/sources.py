@@ -42,21 +42,23 @@ def kind_for(path: str, default: str | None = None) -> str | None:
 
 
 def decode(data: bytes, path: str) -> str:
-    """Decode UTF-8 (with or without BOM) or UTF-16 with a BOM; refuse binary data."""
+    """Decode UTF-8 (with or without BOM) or UTF-16 with a BOM; refuse binary data.
+    Byte offsets in messages count from the start of the file, BOM included."""
+    bom = 0
     if data.startswith(codecs.BOM_UTF8):
-        data = data[len(codecs.BOM_UTF8) :]
+        bom = len(codecs.BOM_UTF8)
     elif data.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
         try:
             return data.decode("utf-16")
         except UnicodeDecodeError as exc:
-            raise InputError(path, f"not valid UTF-16 at byte {exc.start + 2}") from None
+            raise InputError(path, f"not valid UTF-16 at byte {exc.start}") from None
     nul = data.find(b"\x00")
     if nul >= 0:
         raise InputError(path, f"binary file (NUL byte at byte {nul})")
     try:
-        return data.decode("utf-8")
+        return data[bom:].decode("utf-8")
     except UnicodeDecodeError as exc:
-        raise InputError(path, f"not valid UTF-8 at byte {exc.start}") from None
+        raise InputError(path, f"not valid UTF-8 at byte {exc.start + bom}") from None
 
 
 def read_source(path: str, kind: str | None = None) -> Source:

@@ -10,7 +10,9 @@ exact region. Columns count Unicode code points, as everywhere in claimlint
 
 No ``fixes`` are emitted: a claimlint suggestion is an advisory rewrite of a
 whole sentence (the wording depends on the evidence the writer has), never an
-exact replacement a viewer could apply automatically.
+exact replacement a viewer could apply automatically. Where the rule's rewrite
+applies, the sentence rewritten is in the result's ``properties.rewrite``, for
+a reviewer to read, not for a tool to apply.
 """
 
 from __future__ import annotations
@@ -83,6 +85,8 @@ def _result(f, index: dict[str, int]) -> dict:
         "locations": [{"physicalLocation": {"artifactLocation": _location(f.path), "region": region}}],
         "properties": {"category": f.category, "scope": f.scope, "suggestion": f.suggestion},
     }
+    if f.rewrite is not None:
+        out["properties"]["rewrite"] = f.rewrite
     if f.rule in index:
         out["ruleIndex"] = index[f.rule]
     if f.suppressed is not None:

@@ -1,5 +1,6 @@
 """Human output: ``path:line:col: severity rule message``, the sentence with the
-claim underlined, the suggestion, and a closing summary line."""
+claim underlined, the sentence rewritten (where the rule's rewrite applies), the
+suggestion, and a closing summary line."""
 
 from __future__ import annotations
 
@@ -40,6 +41,8 @@ def render(result, linter=None, color: bool = False, sources: dict | None = None
         if f.suppressed is not None:
             out.append(f"    (suppressed: {f.suppressed})")
         out.extend(_excerpt(f, sources.get(f.path)))
+        if f.rewrite is not None:  # this sentence rewritten, on one line; the suggestion is then the advice
+            out.append(f"    rewrite: {' '.join(f.rewrite.split())}")
         if f.suggestion:
             tip = f"    suggestion: {f.suggestion}"
             out.append(f"{_DIM}{tip}{_RESET}" if color else tip)

@@ -290,7 +290,7 @@ function card(f) {
     el("p", { class: "message" }, f.message),
     rule.rationale ? [el("h4", {}, "Why"), el("p", { class: "rationale" }, rule.rationale)] : [],
     f.references.length ? [el("h4", {}, "Source"), el("ul", { class: "references" }, f.references.map(reference))] : [],
-    el("h4", {}, sentence ? "Suggested rewrite" : "Disclosure to add"),
+    el("h4", {}, !sentence ? "Disclosure to add" : f.rewrite_exact ? "Suggested rewrite" : "Example rewrite (of another sentence: adapt it)"),
     f.advice ? el("p", { class: "advice" }, f.advice) : [],
     el("blockquote", { class: "rewrite" }, f.rewrite),
     el("button", { type: "button", class: "primary accept", onclick: () => accept(f) }, "Accept rewrite"),
@@ -343,7 +343,8 @@ function appendDisclosure(text, disclosureText, kind) {
 
 async function accept(f) {
   const unit = unitIndex(state.text);
-  const rewrite = state.kind === "html" ? escapeHtml(f.rewrite) : f.rewrite;
+  // An exact rewrite is source text (markup kept); a generic example is plain text.
+  const rewrite = state.kind === "html" && !f.rewrite_exact ? escapeHtml(f.rewrite) : f.rewrite;
   const text = f.scope === "sentence"
     ? state.text.slice(0, unit(f.start)) + rewrite + state.text.slice(unit(f.end))
     : appendDisclosure(state.text, f.rewrite, state.kind);

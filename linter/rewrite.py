@@ -1,0 +1,649 @@
+"""Rewrites: the flagged sentence itself, made compliant by a few word edits.
+
+A rule's ``suggestion`` is advice with an example about some other sentence
+("Studies suggest ketamine may relieve ..."): pasted over a sentence about
+Zoloft, it would change the subject. A rule's ``rewrite:`` says how to edit the
+sentence the rule flags, as operations on the claim's key phrase (the words the
+rule matched) and on the sentence's edges:
+
+``replace: {word or phrase: text}``
+    words of the key phrase replaced by the text ("" removes them);
+``drop: [word or phrase]``
+    words of the key phrase removed;
+``modal: may``
+    the claim's verb takes the modal, in its base form ("relieves" -> "may
+    relieve"; an imperative "Feel better" -> "You may feel better"; "will
+    work" -> "may work"). The verb is the first one in the key phrase, else the
+    nearest before it in its clause; where that word is replaced, the modal goes
+    before the replacement;
+``negate: not``
+    after the auxiliary before the key phrase, the word ("is FDA-approved" ->
+    "is not FDA-approved", "have been approved" -> "have not been approved");
+    where the key phrase is a participle modifying a noun ("our FDA-approved
+    therapy"), the phrase is removed instead;
+``prefix: "In studies, "``
+    text before the sentence (its first word lower-cased, unless it is a
+    brand name from the knowledge base, an acronym or an unknown word);
+``append: " for some patients"``
+    text at the end of the claim's clause (before ", but ...", a semicolon, a
+    table cell's end), else before the sentence's final punctuation;
+``if_reason: [text]``
+    the alternative applies only where the finding's reason (the knowledge
+    base's verdict, for approval rules) contains one of the texts.
+
+Words match as in a rule's ``phrases:``: a word written in its base form
+matches every inflection, a word written inflected only that form; a phrase may
+begin or end outside the key phrase ("a cure" where the rule matched "cure").
+``replace`` and ``drop`` act on every key phrase of the rule in the sentence,
+``modal`` and ``negate`` on the finding's own. A rule may give a list of
+alternatives: the first that applies is used. An alternative applies when each
+of its operations finds what it acts on: ``replace`` and ``drop`` together a
+word to change, ``modal`` a verb, ``negate`` an auxiliary or a modified noun.
+
+Edits are made to the original text at the offsets of the prose map, so markup
+outside the edited words is kept verbatim. An edit that would cut through
+markup (an edited word that is not verbatim in the source, a removed gap that
+is not whitespace) makes its alternative fail; where none applies the finding
+has no rewrite, and the rule's suggestion stands as the generic example it is.
+"""
+
+from __future__ import annotations
+
+import itertools
+from dataclasses import dataclass, field
+from functools import cached_property
+
+from linter.prose import Prose, normalise
+
+OPERATIONS = ("replace", "drop", "modal", "negate", "prefix", "append", "if_reason")
+# Inserted text is plain prose: these would be markup in Markdown or HTML.
+_MARKUP = frozenset("<>&*_`[]\\|#")
+
+# A word matched by its lower-case form, and by its lemma when written in base form.
+Word = tuple[str, "str | None"]
+Words = tuple[Word, ...]
+
+
+def _set(words: str) -> frozenset[str]:
+    """A word list written as one string: one line to read per list."""
+    return frozenset(words.split())
+
+
+# After these a word is not a finite verb: "a cure", "to lift", "of relief", "very fast".
+_NOT_BEFORE_VERB = _set(
+    "a an the my your our their his her its this these those every each no any some all another such "
+    "to of for with in on at by from about into without than as very most more less so too 's - n't not never"
+)
+_MODALS = _set("can will would could should must shall might may 'll ca wo")
+_THIRD_PERSON = {"is": "be", "are": "be", "am": "be", "has": "have", "does": "do"}
+_AUX = _set("is are am was were be been being has have had 's 're will would can could should may might must 'll")
+_AUX_ADVERBS = _set("now also officially fully already recently formally")
+_ADDITIVE = _set("now also already recently")
+_CLAUSE_BREAKS = _set(', ; : — – ( ) " but and or whereas while though although because')
+_BREAKS = _set("; : — – but whereas while though although yet however because unless")
+_CONJUNCTIONS = _set("and or so but which while whereas though although yet because not")
+_INVERTED = _set("do does did can could will would should is are")
+_SUBJECT_PRONOUNS = _set("you we they it he she this that which")
+# Words WordNet lists as verbs that are particles or adverbs in copy ("keeps you out", "comes back").
+_PARTICLES = _set("out off up down back like even still well over near right just only about around home away")
+_VERB_ADVERBS = _set("also still even now often really truly actually just finally quickly")
+_FINAL = _set(". ! ? … ...")
+
+
+@dataclass(frozen=True)
+class Rewrite:
+    """One alternative of a rule's ``rewrite:``: every operation it names must apply."""
+
+    replace: tuple[tuple[Words, str], ...] = ()
+    drop: tuple[Words, ...] = ()
+    modal: str = ""
+    negate: str = ""
+    prefix: str = ""
+    append: str = ""
+    if_reason: tuple[str, ...] = ()
+
+
+# ---------------------------------------------------------------- loading
+
+
+def parse_rewrites(raw, err, nlp) -> tuple[Rewrite, ...]:
+    """The ``rewrite:`` of a rule: a mapping of operations, or a list of such alternatives."""
+    if raw is None:
+        return ()
+    if isinstance(raw, list):
+        if not raw:
+            raise err("rewrite", "expected a mapping of operations or a non-empty list of them")
+        return tuple(_alternative(item, f"rewrite[{i}]", err, nlp) for i, item in enumerate(raw))
+    return (_alternative(raw, "rewrite", err, nlp),)
+
+
+def _alternative(raw, key: str, err, nlp) -> Rewrite:
+    if not isinstance(raw, dict) or not raw:
+        raise err(key, f"expected a mapping of operations ({', '.join(OPERATIONS)})")
+    for k in raw:
+        if k not in OPERATIONS:
+            raise err(f"{key}.{k}", f"unknown operation (expected one of {', '.join(OPERATIONS)})")
+    if set(raw) == {"if_reason"}:
+        raise err(key, "if_reason alone changes nothing: add an operation")
+    replace = raw.get("replace", {})
+    if not isinstance(replace, dict) or ("replace" in raw and not replace):
+        raise err(f"{key}.replace", "expected a mapping of word or phrase to its replacement text")
+    pairs = []
+    for word, text in replace.items():
+        wk = f"{key}.replace.{word}"
+        if not isinstance(text, str):
+            raise err(wk, 'the replacement is a string ("" removes the words; quote yes, no, on, off)')
+        pairs.append((_words(word, wk, err, nlp), _plain(text, wk, err, empty_ok=True)))
+    drop = raw.get("drop", [])
+    if not isinstance(drop, list) or ("drop" in raw and not drop):
+        raise err(f"{key}.drop", "expected a non-empty list of words or phrases")
+    drops = tuple(_words(w, f"{key}.drop[{i}]", err, nlp) for i, w in enumerate(drop))
+    texts = {}
+    for op in ("modal", "negate", "prefix", "append"):
+        if op in raw:
+            if not isinstance(raw[op], str):
+                raise err(f"{key}.{op}", "expected a string (quote yes, no, on, off)")
+            texts[op] = _plain(raw[op], f"{key}.{op}", err)
+    for op in ("modal", "negate"):
+        if op in texts and not all(w.isalpha() for w in texts[op].split()):
+            raise err(f"{key}.{op}", "expected a word or two, e.g. may, might, not")
+    reasons = raw.get("if_reason", [])
+    reasons = [reasons] if isinstance(reasons, str) else reasons
+    if not isinstance(reasons, list) or not all(isinstance(r, str) and r.strip() for r in reasons):
+        raise err(f"{key}.if_reason", "expected a text or a list of texts")
+    return Rewrite(
+        tuple(sorted(pairs, key=lambda p: -len(p[0]))),
+        drops,
+        texts.get("modal", "").strip(),
+        texts.get("negate", "").strip(),
+        texts.get("prefix", ""),
+        texts.get("append", ""),
+        tuple(r.strip().lower() for r in reasons),
+    )
+
+
+def _plain(text: str, key: str, err, empty_ok: bool = False) -> str:
+    if not text.strip() and not (empty_ok and text == ""):
+        raise err(key, "expected a non-empty text")
+    bad = sorted(_MARKUP.intersection(text))
+    if bad:
+        raise err(key, f"markup characters are not allowed in rewrite text: {' '.join(bad)}")
+    if "\n" in text:
+        raise err(key, "a rewrite text is one line")
+    return text
+
+
+def _words(raw, key: str, err, nlp) -> Words:
+    """A word or phrase as the matcher sees it: lower-cased tokens, each with its lemma
+    where written in base form (then every inflection matches)."""
+    if isinstance(raw, bool) or not isinstance(raw, (str, int)) or not str(raw).strip():
+        raise err(key, "expected a word or phrase (quote yes, no, on, off, true, false)")
+    doc = nlp(str(raw).lower())
+    return tuple((t.lower_, t.lemma_ if t.lemma_ == t.lower_ else None) for t in doc if not t.is_space)
+
+
+# ---------------------------------------------------------------- rewriting
+
+
+@dataclass(frozen=True)
+class _Edit:
+    start: int  # offsets into the original text; start == end inserts
+    end: int
+    text: str
+
+
+@dataclass(frozen=True)
+class Claim:
+    """What a rewrite needs to know about one finding."""
+
+    doc: object
+    prose: Prose
+    text: str  # the original document
+    sent: tuple[int, int]  # token range of the finding's sentence
+    span: tuple[int, int]  # original offsets of the finding's text
+    phrases: tuple[tuple[int, int], ...]  # token ranges of the rule's key phrases; the finding's first
+    reason: str | None = None
+    names: dict[int, str] = field(default_factory=dict)  # last token of a knowledge-base mention -> its type
+
+
+class _Unsafe(Exception):
+    """An edit would cut through markup, or an operation found nothing to act on."""
+
+
+class Rewriter:
+    """Applies rules' rewrites; holds the word lists they consult (loaded on first use)."""
+
+    def __init__(self, brands: frozenset[str] = frozenset(), generics: frozenset[str] = frozenset()) -> None:
+        self.brands = brands  # names kept capitalised after a prefix ("Spravato")
+        self.generics = generics  # names lower-cased after a prefix ("ketamine")
+
+    @classmethod
+    def for_kb(cls, kb) -> Rewriter:
+        """Drug names from the knowledge base: a brand keeps its capital, a generic name does not."""
+
+        def letters(s: str) -> str:
+            return "".join(c for c in s if c.isalnum())
+
+        brands, generics = set(), set()
+        for ident, names in kb.names.get("drug", {}).items():
+            for name in names:
+                if " " not in name:
+                    generic = letters(ident) in letters(name) or letters(ident).startswith(letters(name))
+                    (generics if generic else brands).add(name)
+        return cls(frozenset(brands), frozenset(generics))
+
+    @cached_property
+    def _index(self) -> dict[str, frozenset[str]]:
+        """Base forms by part of speech (WordNet, via spacy-lookups-data's lemma index):
+        the blank pipeline tags nothing, and a verb is what ``modal`` must find."""
+        import spacy_lookups_data
+        from spacy.util import load_language_data
+
+        data = load_language_data(spacy_lookups_data.en["lemma_index"])  # reads the .json.gz beside it
+        return {pos: frozenset(words) for pos, words in data.items()}
+
+    def rewrite(self, alternatives: tuple[Rewrite, ...], claim: Claim) -> str | None:
+        """The sentence rewritten by the first alternative that applies, or None.
+
+        None also for a question and the answer that affirms it ("Can ketamine treat
+        PTSD? Yes."): the claim is the pair, and no edit of words makes it a fair one."""
+        doc, (lo, hi) = claim.doc, claim.sent
+        if any(doc[k].text == "?" and any(doc[m].is_alpha for m in range(k + 1, hi)) for k in range(lo, hi)):
+            return None
+        for alt in alternatives:
+            if alt.if_reason and not (claim.reason and any(r in claim.reason.lower() for r in alt.if_reason)):
+                continue
+            try:
+                edits = _Apply(self, alt, claim).edits()
+            except _Unsafe:
+                continue
+            out = _render(claim, edits)
+            if out != claim.text[claim.span[0] : claim.span[1]]:
+                return out
+        return None
+
+
+def _render(claim: Claim, edits: list[_Edit]) -> str:
+    a, b = claim.span
+    out, pos = [], a
+    for e in sorted(edits, key=lambda e: (e.start, e.end)):
+        out.append(claim.text[pos : e.start])
+        out.append(e.text)
+        pos = e.end
+    out.append(claim.text[pos:b])
+    new, old = "".join(out), claim.text[a:b]
+    # The sentence keeps its capital: "Nearly every patient" -> "Some patients".
+    i = next((k for k, c in enumerate(old) if c.isalpha()), None)
+    j = next((k for k, c in enumerate(new) if c.isalpha()), None)
+    if i is not None and j is not None and old[i].isupper() and new[j].islower():
+        new = new[:j] + new[j].upper() + new[j + 1 :]
+    return new
+
+
+class _Apply:
+    """One alternative applied to one claim: the edits, or _Unsafe."""
+
+    def __init__(self, rw: Rewriter, alt: Rewrite, claim: Claim) -> None:
+        self.rw, self.alt, self.c = rw, alt, claim
+        self.doc = claim.doc
+        self.first_word = next((i for i in range(*claim.sent) if self.doc[i].is_alpha), claim.sent[0])
+        self.replaced: dict[int, tuple[int, str]] = {}  # first token -> (end token, text)
+        self.removed: set[int] = set()
+
+    # ------------------------------------------------------------ offsets
+
+    def _orig(self, i: int) -> tuple[int, int]:
+        tok = self.doc[i]
+        return self.c.prose.orig_start(tok.idx), self.c.prose.orig_end(tok.idx + len(tok.text))
+
+    def _clean(self, i: int) -> tuple[int, int]:
+        """The token's original offsets, if the source has it verbatim (no markup inside)."""
+        s, e = self._orig(i)
+        if normalise(self.c.text[s:e]) != self.doc[i].text:
+            raise _Unsafe
+        return s, e
+
+    def _gap(self, i: int, j: int) -> str:
+        return self.c.text[self._orig(i)[1] : self._orig(j)[0]]
+
+    def _words(self, i: int, j: int) -> tuple[int, int]:
+        """Original offsets of tokens i..j-1, if they are verbatim and only whitespace lies between."""
+        s, _ = self._clean(i)
+        for k in range(i + 1, j):
+            self._clean(k)
+            if self._gap(k - 1, k).strip():
+                raise _Unsafe
+        return s, self._clean(j - 1)[1]
+
+    def _removal(self, i: int, j: int) -> list[_Edit]:
+        """Remove tokens i..j-1 with the space before them (after them, at the sentence start)."""
+        s, e = self._words(i, j)
+        lo, hi = self.c.sent
+        if i > lo:
+            gap = self._gap(i - 1, i)
+            if gap and not gap.isspace():
+                raise _Unsafe
+            s -= len(gap)
+        elif j < hi:
+            gap = self._gap(j - 1, j)
+            if not gap.isspace():
+                raise _Unsafe
+            e += len(gap)
+        edits = [_Edit(max(s, self.c.span[0]), min(e, self.c.span[1]), "")]
+        if j < hi:
+            edits += self._article(i, self.c.text[self._orig(j)[0] : self._orig(j)[1]])
+        return edits
+
+    def _article(self, i: int, word: str) -> list[_Edit]:
+        """'a'/'an' before token i, fitted to the word that now follows it ("an FDA-approved
+        therapy" -> "a therapy"); by the first letter, which is right for most words."""
+        if i <= self.c.sent[0] or self.doc[i - 1].lower_ not in ("a", "an") or not word[:1].isalpha():
+            return []
+        want = "an" if word[0].lower() in "aeiou" else "a"
+        if self.doc[i - 1].lower_ == want:
+            return []
+        s, e = self._clean(i - 1)
+        old = self.c.text[s:e]
+        return [_Edit(s, e, want.capitalize() if old[0].isupper() else want)]
+
+    # ------------------------------------------------------------ operations
+
+    def edits(self) -> list[_Edit]:
+        alt = self.alt
+        out: list[_Edit] = []
+        if alt.replace or alt.drop:
+            out += self._replace([(w, t) for w, t in alt.replace] + [(w, "") for w in alt.drop])
+        if alt.negate:
+            out += self._negate(alt.negate)
+        if alt.modal:
+            out = self._modal(alt.modal, out)
+        if alt.prefix:
+            out += self._prefix(alt.prefix, out)
+        if alt.append:
+            out.append(self._append(alt.append))
+        _check_disjoint(out)
+        return out
+
+    def _replace(self, table: list[tuple[Words, str]]) -> list[_Edit]:
+        """Replace and drop, in every key phrase; between them they must change a word."""
+        out: list[_Edit] = []
+        lo, hi = self.c.sent
+        longest = max(len(w) for w, _ in table)
+        for a, b in _merged(self.c.phrases):
+            # a phrase may begin before the key phrase ("a cure", "to cure": the rule matched "cure")
+            i = max(lo, a - longest + 1)
+            while i < b:
+                best = None
+                for words, text in table:
+                    n = len(words)
+                    if i + n > hi or i + n <= a:
+                        continue
+                    scores = [_match(self.doc[i + k], words[k]) for k in range(n)]
+                    if all(scores) and (best is None or (n, sum(scores)) > best[0]):
+                        best = ((n, sum(scores)), text)
+                if best is None:
+                    i += 1
+                    continue
+                (n, _), text = best
+                if text:
+                    s, e = self._words(i, i + n)
+                    old = self.c.text[s:e]
+                    if old[:1].isupper() and old[1:2].islower() and text[:1].islower():
+                        text = text[0].upper() + text[1:]  # "Works Better" -> "Works differently"
+                    out.append(_Edit(s, e, text))
+                    out += self._article(i, text)
+                    self.replaced[i] = (i + n, text)
+                else:
+                    out += self._removal(i, i + n)
+                    self.removed.update(range(i, i + n))
+                i += n
+        if not out:
+            raise _Unsafe
+        return out
+
+    def _modal(self, modal: str, edits: list[_Edit]) -> list[_Edit]:
+        t = self._verb()
+        if t is None:
+            raise _Unsafe
+        doc = self.doc
+        m = self._modal_before(t)
+        if m is not None:  # "will work" -> "may work"; "You'll feel" -> "You may feel"
+            s, e = self._clean(m)
+            return edits + [_Edit(s, e, (" " if doc[m].text.startswith("'") else "") + modal)]
+        end = t + 1
+        base = _THIRD_PERSON.get(doc[t].lower_, doc[t].lemma_)
+        if t in self.replaced:  # the replacement, written in base form: "cures" -> "may ease symptoms of"
+            end, base = self.replaced[t]
+            base = base[:1].lower() + base[1:]
+        s, e = self._words(t, end)
+        edits = [x for x in edits if x.start != s]
+        text = f"{modal} {base}"
+        if self._opens_clause(t) and doc[t].lower_ == doc[t].lemma_:
+            text = f"you {text}"  # an imperative: "Feel better" -> "You may feel better"
+        if self.c.text[s:e][:1].isupper():
+            text = text[0].upper() + text[1:]
+        return edits + [_Edit(s, e, text)]
+
+    def _modal_before(self, t: int) -> int | None:
+        """A modal already governing the verb ("will work", "can also offer")."""
+        for k in range(t - 1, max(self.c.sent[0], t - 3) - 1, -1):
+            low = self.doc[k].lower_
+            if low in _MODALS:
+                return k
+            if not (low.endswith("ly") or low in _VERB_ADVERBS):
+                return None
+        return None
+
+    def _verb(self) -> int | None:
+        """The claim's verb: the first in the key phrase, else the nearest finite verb before it in its clause."""
+        a, b = self.c.phrases[0]
+        for i in range(a, b):
+            if i not in self.removed and self._verb_like(i, inside=True):
+                return i
+        for i in range(a - 1, self.c.sent[0] - 1, -1):
+            if self.doc[i].lower_ in _CLAUSE_BREAKS:
+                break
+            if i not in self.removed and self._verb_like(i, inside=False):
+                return i
+        return None
+
+    def _verb_like(self, i: int, inside: bool) -> bool:
+        """Whether token i reads as a present-tense verb that a modal can govern.
+
+        The blank pipeline tags no parts of speech, so this is judged from the word's
+        form, its lemma being a verb in WordNet, and the word before it, which must
+        read as its subject: a drug or a pronoun ("Ketamine works.", "you feel"), a
+        treatment or condition named in the knowledge base ("therapy works for",
+        not "antidepressant effects,"), a plural ("SSRIs treat", "patients feel"),
+        a noun before a word that is only a verb ("the patient responds", not
+        "thought patterns"); or a modal before it, or the sentence start (an
+        imperative or a headline). Never after a determiner, "to" or a preposition
+        ("a cure", "to lift"), nor after "I" (a testimony is not a promise). A plain
+        form after a treatment counts only inside the key phrase ("therapy last for
+        months")."""
+        doc = self.doc
+        tok = doc[i]
+        low, lemma = tok.lower_, tok.lemma_
+        if not tok.is_alpha or low in _PARTICLES:
+            return False
+        if i + 1 < self.c.sent[1] and doc[i + 1].lower_ in ("n't", "not", "never"):
+            return False  # "isn't": the claim is negated, or "may ben't"
+        third = low in _THIRD_PERSON or (low != lemma and low in (lemma + "s", lemma + "es", lemma[:-1] + "ies"))
+        index = self.rw._index
+        if not (third or low == lemma) or (lemma not in index["verb"] and low not in _THIRD_PERSON):
+            return False
+        if self._opens_clause(i):
+            return True  # an imperative or a headline: "Feel better", "Melts away stress"
+        if self._proper(i):
+            return False  # "Evergreen Infusion Partners"
+        k = self._subject_end(i)
+        prev = doc[k]
+        p = prev.lower_
+        if p in _MODALS:
+            return True
+        if p in _NOT_BEFORE_VERB or p == "i":
+            return False
+        if k > self.c.sent[0] and doc[k - 1].lower_ in _INVERTED:
+            return False  # a question: "does it work", "Can ketamine treat"
+        kind = self.c.names.get(k)
+        if kind not in ("drug", "form", "treatment"):
+            kind = None  # a condition is more often a modifier ("mood circuits") than a subject
+        if p in _SUBJECT_PRONOUNS or kind in ("drug", "form"):
+            return True
+        noun = lemma in index["noun"]
+        plural = p != prev.lemma_ and p.endswith("s") and (kind is not None or prev.lemma_ not in index["verb"])
+        if p in index["adj"] and p not in index["noun"]:
+            return False  # "anti-suicidal effects"
+        if kind is not None:
+            nxt = doc[i + 1] if i + 1 < self.c.sent[1] else None
+            ends = nxt is None or nxt.is_punct or nxt.lower_ == "of"
+            return (third or inside or plural) and not (noun and ends)
+        if third:
+            return not noun and p in index["noun"]
+        return plural
+
+    def _opens_clause(self, i: int) -> bool:
+        """The sentence's first word, or the first after a colon, semicolon or dash (a table cell)."""
+        if i == self.first_word:
+            return True
+        k = self._subject_end(i)
+        return k >= self.c.sent[0] and self.doc[k].text in (";", ":", "—", "–")
+
+    def _proper(self, i: int) -> bool:
+        """A capitalised word inside a sentence that is not written in title case: a name."""
+        s, e = self._orig(i)
+        if not self.c.text[s:e][:1].isupper():
+            return False
+        words = [self.c.text[slice(*self._orig(k))] for k in range(*self.c.sent) if self.doc[k].is_alpha]
+        return sum(w[:1].isupper() for w in words) * 5 < len(words) * 3
+
+    def _subject_end(self, i: int) -> int:
+        """The token before a verb that would be its subject, past adverbs ("Ketamine
+        also relieves", "not only eases") and symbols ("SPRAVATO® reduces")."""
+        doc, lo = self.doc, self.c.sent[0]
+        k = i - 1
+        while k >= lo:
+            t = doc[k]
+            if (
+                not t.is_punct
+                and not any(c.isalnum() for c in t.text)
+                or t.lower_ in _VERB_ADVERBS
+                or (t.lower_.endswith("ly") and t.lower_ not in ("only",))
+            ):
+                k -= 1
+            elif t.lower_ == "only" and k > lo and doc[k - 1].lower_ == "not":
+                k -= 2
+            else:
+                break
+        return k
+
+    def _negate(self, word: str) -> list[_Edit]:
+        a, b = self.c.phrases[0]
+        lo, hi = self.c.sent
+        doc = self.doc
+        i = a - 1
+        adverbs = []
+        while i >= lo and doc[i].lower_ in _AUX_ADVERBS:
+            adverbs.append(i)
+            i -= 1
+        chain = []
+        while i >= lo and doc[i].lower_ in _AUX:
+            chain.insert(0, i)
+            i -= 1
+        if chain and any(doc[k].lemma_ == "be" or doc[k].lower_ in ("'s", "'re") for k in chain):
+            _, e = self._clean(chain[0])
+            # "is also FDA-approved" -> "is not FDA-approved" (not "is not also"); "not fully" stays
+            gone = [r for k in adverbs if doc[k].lower_ in _ADDITIVE for r in self._removal(k, k + 1)]
+            return [_Edit(e, e, f" {word}"), *gone]
+        # "our FDA-approved therapy": a participle before a noun is a claim about it; remove it
+        last = doc[b - 1]
+        if (
+            b < hi
+            and doc[b].is_alpha
+            and not doc[b].is_stop
+            and last.lower_.endswith("ed")
+            and not any(doc[k].lemma_ in ("be", "have") for k in range(a, b))
+        ):
+            self.removed.update(range(a, b))
+            return self._removal(a, b)
+        raise _Unsafe
+
+    def _prefix(self, text: str, edits: list[_Edit]) -> list[_Edit]:
+        i = self.first_word
+        s, e = self._clean(i)
+        out = [_Edit(s, s, text)]
+        word = self.c.text[s:e]
+        if not any(x.start <= s < x.end for x in edits) and self._lower_first(word):
+            out.append(_Edit(s, s + 1, word[0].lower()))
+        return out
+
+    def _lower_first(self, word: str) -> bool:
+        """Whether a sentence's first word is an ordinary word, lower-case after a prefix."""
+        low = word.lower()
+        if not word[:1].isupper() or any(c.isupper() for c in word[1:]) or word == "I" or low in self.rw.brands:
+            return False
+        index = self.rw._index
+        return self.doc[self.first_word].is_stop or any(low in index[p] for p in index) or low in self.rw.generics
+
+    def _append(self, text: str) -> _Edit:
+        """Text at the end of the key phrase's clause: before a following clause ("...,
+        but ...", "; ...", a table cell), else before the sentence's final punctuation,
+        so that a qualifier lands where its scope reaches the claim."""
+        lo, hi = self.c.sent
+        doc = self.doc
+        end = self._clause_end(self.c.phrases[0][1])
+        if end is not None:
+            k = end
+            while k > lo and (doc[k - 1].is_punct or doc[k - 1].is_space):
+                k -= 1
+            _, e = self._clean(k - 1)
+            return _Edit(e, e, text)
+        k = hi
+        while k > lo and (doc[k - 1].is_space or doc[k - 1].is_punct):
+            k -= 1
+        final = next((m for m in range(k, hi) if doc[m].text in _FINAL), None)
+        if final is not None:  # before the full stop: "(SSRIs) for some patients.", '"... for some patients."'
+            s, _ = self._clean(final)
+            return _Edit(s, s, text)
+        _, e = self._clean(k - 1)
+        return _Edit(e, e, text)
+
+    def _clause_end(self, b: int) -> int | None:
+        """The token that opens the next clause after position b, if one does. A comma
+        opens one only before a conjunction ("..., and it lasts"); any other comma is
+        taken for a list ("depression, anxiety and PTSD"), and the search stops."""
+        doc = self.doc
+        for k in range(b, self.c.sent[1]):
+            low = doc[k].lower_
+            if low in _BREAKS:
+                return k
+            if low == ",":
+                nxt = doc[k + 1].lower_ if k + 1 < self.c.sent[1] else ""
+                return k if nxt in _CONJUNCTIONS else None
+        return None
+
+
+def _match(tok, word: Word) -> int:
+    """2: the same form; 1: the same lemma, for a word written in base form; 0: no match."""
+    lower, lemma = word
+    if tok.lower_ == lower:
+        return 2
+    return 1 if lemma is not None and tok.lemma_ == lemma else 0
+
+
+def _check_disjoint(edits: list[_Edit]) -> None:
+    spans = sorted((e.start, e.end) for e in edits if e.end > e.start)
+    for (_, e1), (s2, _) in itertools.pairwise(spans):
+        if s2 < e1:
+            raise _Unsafe
+
+
+def _merged(ranges) -> list[tuple[int, int]]:
+    """Token ranges with overlapping ones joined."""
+    out: list[tuple[int, int]] = []
+    for a, b in sorted(ranges):
+        if out and a < out[-1][1]:
+            out[-1] = (out[-1][0], max(out[-1][1], b))
+        else:
+            out.append((a, b))
+    return out

@@ -1,0 +1,214 @@
+"""Rewrites of the flagged sentence (linter/rewrite.py, the rules' ``rewrite:``).
+
+The key property: accepting a rewrite clears the finding. For every rule with a
+``rewrite:``, each of its ``flag`` examples gets a rewrite, and the example with
+that rewrite in place of the sentence no longer produces the rule's finding.
+Known gaps are strict xfails, so a fixed gap must be promoted. Then: the edits
+keep the text and markup around the edited words, an edit that would cut through
+markup gives no rewrite (the generic suggestion stands), and a bad ``rewrite:``
+names the file, the rule and the key.
+"""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+import yaml
+
+from linter.engine import default_rules_dir
+from linter.errors import RuleError
+from linter.formats import render
+from linter.rewrite import parse_rewrites
+from linter.rules import CATEGORIES, PatternCompiler, load_rules, rule_files
+from linter.runner import RunResult
+from linter.yamlio import load_yaml
+
+# Flag examples whose rewrite is known not to clear the finding, and why.
+KNOWN_GAPS = {
+    ("efficacy-cure", "Live depression-free with IV ketamine."): (
+        "the claim is the word 'depression-free' itself; no word edit inside it reads well, "
+        "so the finding keeps the generic suggestion"
+    ),
+}
+
+
+def _rules_with_rewrites() -> list[dict]:
+    out = []
+    for path in rule_files([default_rules_dir()]):
+        data = load_yaml(path) or {}
+        out.extend(r for r in data.get("rules") or [] if isinstance(r, dict) and "rewrite" in r)
+    return out
+
+
+def _cases() -> list:
+    out = []
+    for rule in _rules_with_rewrites():
+        for i, text in enumerate(rule["examples"]["flag"]):
+            gap = KNOWN_GAPS.get((rule["id"], text))
+            marks = (pytest.mark.xfail(strict=True, reason=gap),) if gap else ()
+            out.append(pytest.param(rule["id"], text, id=f"{rule['id']}-flag-{i}", marks=marks))
+    return out
+
+
+def _finding(linter, text: str, rule: str, kind: str = "markdown"):
+    found = [f for f in linter.lint_text(text, kind, "doc") if f.rule == rule]
+    assert found, f"{rule} should flag {text!r}"
+    return found[0]
+
+
+def _accept(text: str, f) -> str:
+    return text[: f.span.start] + f.rewrite + text[f.span.end :]
+
+
+def test_every_sentence_rule_has_a_rewrite(linter):
+    sentence_rules = [r for r in linter.rules if CATEGORIES[r.category] == "sentence"]
+    assert sentence_rules
+    assert [r.id for r in sentence_rules if not r.rewrites] == []
+
+
+@pytest.mark.parametrize(("rule_id", "text"), _cases())
+def test_accepting_the_rewrite_clears_the_finding(linter, rule_id, text):
+    f = _finding(linter, text, rule_id)
+    assert f.rewrite is not None, f"no rewrite for {text!r}"
+    assert f.rewrite != f.text
+    after = _accept(text, f)
+    again = [g.rule for g in linter.lint_text(after, "markdown", "doc") if g.rule == rule_id]
+    assert not again, f"{rule_id} still flags {after!r}"
+
+
+@pytest.mark.parametrize(
+    ("text", "rule", "expected"),
+    [
+        ("Ketamine cures depression.", "efficacy-cure", "Ketamine may ease symptoms of depression for some patients."),
+        (
+            "Ketamine delivers instant relief from depression.",
+            "onset-instant",
+            "Ketamine may deliver relief from depression for some patients.",
+        ),
+        (
+            "Esketamine is FDA-approved for anxiety.",
+            "approval-misstated",
+            "Esketamine is not FDA-approved for anxiety.",
+        ),
+        (
+            "Nearly every patient responds to our ketamine protocol.",
+            "efficacy-guarantee",
+            "Some patients may respond to our ketamine protocol.",
+        ),
+        ("Our ketamine therapy has no side effects.", "safety-absolute", "Our ketamine therapy has side effects."),
+    ],
+)
+def test_rewrites_read_as_the_rule_intends(linter, text, rule, expected):
+    """The operations themselves: a replaced verb takes the modal, a dropped word takes its
+    space, a sentence-initial word dropped passes its capital on, a negation goes after
+    the auxiliary."""
+    assert _finding(linter, text, rule).rewrite == expected
+
+
+def test_markdown_outside_the_edited_words_is_kept(linter):
+    text = "At [Riverbend](https://riverbend.example/ketamine), *IV* ketamine **relieves** depression.\n"
+    f = _finding(linter, text, "efficacy-unqualified")
+    head = "At [Riverbend](https://riverbend.example/ketamine), *IV* ketamine **"
+    assert f.text.startswith("At [Riverbend]")
+    assert f.rewrite.startswith(head)
+    assert "**may relieve**" in f.rewrite
+    assert f.rewrite.endswith(" for some patients.")
+
+
+def test_html_outside_the_edited_words_is_kept_and_the_rewrite_is_source_text(linter):
+    text = '<p>Our <a href="/iv">ketamine</a> therapy <em>cures</em> depression &amp; anxiety.</p>'
+    f = _finding(linter, text, "efficacy-cure", "html")
+    assert f.rewrite.startswith('Our <a href="/iv">ketamine</a> therapy <em>may ease symptoms of</em>')
+    assert "depression &amp; anxiety for some patients." in f.rewrite
+    after = _accept(text, f)
+    assert after.startswith("<p>") and after.endswith("</p>")
+    assert "efficacy-cure" not in {g.rule for g in linter.lint_text(after, "html", "doc")}
+
+
+def test_only_the_flagged_sentence_changes(linter):
+    text = "Welcome to our clinic. Ketamine relieves depression. Call us today.\n"
+    f = _finding(linter, text, "efficacy-unqualified")
+    assert f.text == "Ketamine relieves depression."
+    after = _accept(text, f)
+    assert after.startswith("Welcome to our clinic. ") and after.endswith(" Call us today.\n")
+
+
+def test_an_edit_through_markup_gives_no_rewrite(linter):
+    """The word to replace is not verbatim in the source (an entity inside it): rather
+    than guess, the finding has no rewrite and keeps the rule's generic suggestion."""
+    text = "<p>Ketamine is completely safe &amp; non&#8209;addictive.</p>"
+    f = _finding(linter, text, "safety-absolute", "html")
+    assert f.rewrite is None
+    assert f.suggestion
+
+
+def test_json_carries_the_rewrite_and_null_for_document_findings(linter):
+    findings = linter.lint_text("Ketamine cures depression.\n", "markdown", "doc")
+    by_scope = {f.scope: f.to_dict() for f in findings}
+    assert by_scope["sentence"]["rewrite"] == "Ketamine may ease symptoms of depression for some patients."
+    assert "rewrite" in by_scope["document"] and by_scope["document"]["rewrite"] is None
+
+
+# ---------------------------------------------------------------- validation
+
+
+@pytest.mark.parametrize(
+    ("raw", "key"),
+    [
+        ({"modal": "may", "shout": "x"}, "rewrite.shout"),
+        ({"replace": ["cure"]}, "rewrite.replace"),
+        ({"replace": {"cure": 3}}, "rewrite.replace.cure"),
+        ({"replace": {"cure": "<b>ease</b>"}}, "rewrite.replace.cure"),
+        ({"drop": []}, "rewrite.drop"),
+        ({"drop": [False]}, "rewrite.drop[0]"),
+        ({"modal": "may be able to!"}, "rewrite.modal"),
+        ({"append": ""}, "rewrite.append"),
+        ({"if_reason": "not FDA-approved"}, "rewrite"),
+        ([{"modal": "may"}, "prefix"], "rewrite[1]"),
+        ([], "rewrite"),
+    ],
+)
+def test_a_bad_rewrite_names_its_key(linter, raw, key):
+    def err(k: str, reason: str) -> RuleError:
+        return RuleError("rules/x.yaml", "test-rule", k, reason)
+
+    with pytest.raises(RuleError) as exc:
+        parse_rewrites(raw, err, linter.nlp)
+    assert exc.value.key == key
+    assert str(exc.value).startswith(f"rules/x.yaml: rule 'test-rule': key '{key}': ")
+
+
+def test_a_requirement_rule_may_not_rewrite(linter, tmp_path):
+    rule = {
+        "id": "test-disclosure",
+        "kind": "requirement",
+        "category": "disclosure.consult",
+        "severity": "warning",
+        "message": "Say to talk to a provider.",
+        "rationale": "FTC guidance.",
+        "references": ["FTC"],
+        "suggestion": 'Add: "Talk to your provider."',
+        "trigger": {"patterns": [[{"LEMMA": "infusion"}]]},
+        "satisfied_by": [{"phrases": ["talk to your provider"]}],
+        "rewrite": {"append": " today"},
+        "examples": {"flag": ["Book an infusion.", "Infusions daily."], "pass": ["Hi.", "Hello."]},
+    }
+    path = tmp_path / "req.yaml"
+    path.write_text(yaml.safe_dump({"rules": [rule]}))
+    with pytest.raises(RuleError) as exc:
+        load_rules([str(path)], PatternCompiler(linter.nlp, linter.kb))
+    assert (exc.value.path, exc.value.rule, exc.value.key) == (str(path), "test-disclosure", "rewrite")
+
+
+def test_text_and_sarif_show_the_rewrite(linter):
+    text = "Ketamine cures depression.\n"
+    result = RunResult(files=1, findings=linter.lint_text(text, "markdown", "doc.md"))
+    report = render("text", result, linter, sources={"doc.md": text})
+    block = report[report.index("efficacy-cure") :]
+    rewrite = "    rewrite: Ketamine may ease symptoms of depression for some patients."
+    assert rewrite in block and block.index(rewrite) < block.index("    suggestion:")
+    sarif = json.loads(render("sarif", result, linter))
+    props = {r["ruleId"]: r["properties"] for r in sarif["runs"][0]["results"]}
+    assert props["efficacy-cure"]["rewrite"] == "Ketamine may ease symptoms of depression for some patients."
+    assert "rewrite" not in props["consult-disclosure"]
