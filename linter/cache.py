@@ -190,6 +190,56 @@ def _dataclass(name: str, values: dict):
     return obj
 
 
+# A cache entry holds many findings: each is stored as a row of its fields, a
+# Span as its six numbers, so that reading a warm cache does not decode a tagged
+# object per value. A field of any other type goes through encode/decode.
+_PLAIN = ("str", "int", "bool", "str | None", "int | None", "bool | None")
+
+
+@lru_cache(maxsize=1)
+def _finding_fields() -> tuple[tuple[str, str], ...]:
+    """(name, how it is stored) for each field of Finding, from its annotations."""
+    out = []
+    for f in fields(Finding):
+        kind = "span" if f.type == "Span" else "strings" if f.type == "tuple[str, ...]" else "plain" if f.type in _PLAIN else "any"
+        out.append((f.name, kind))
+    return tuple(out)
+
+
+def _row(finding: Finding) -> list:
+    row = []
+    for name, kind in _finding_fields():
+        value = getattr(finding, name)
+        if name == "path":
+            row.append("")  # a finding takes the path of the file it is read for
+        elif kind == "span":
+            row.append([value.start, value.end, value.line, value.column, value.end_line, value.end_column])
+        elif kind == "strings":
+            row.append(list(value))
+        elif kind == "plain":
+            row.append(value)
+        else:
+            row.append(encode(value))
+    return row
+
+
+def _finding(row: list, path: str) -> Finding:
+    values = {}
+    for (name, kind), value in zip(_finding_fields(), row, strict=True):
+        if kind == "span":
+            values[name] = Span(*value)
+        elif kind == "strings":
+            values[name] = tuple(value)
+        elif kind == "any":
+            values[name] = decode(value)
+        elif value is not None and not isinstance(value, (str, int)):
+            raise TypeError(f"{name}: {value!r}")
+        else:
+            values[name] = value
+    values["path"] = path
+    return Finding(**values)
+
+
 # ---------------------------------------------------------------- the store
 
 
@@ -219,17 +269,17 @@ class Cache:
         try:
             with open(self._entry(linter_id, digest), encoding="utf-8") as fh:
                 data = json.load(fh)
-            findings = decode(data["findings"])
-            if not all(isinstance(f, Finding) and isinstance(f.span, Span) and isinstance(f.match, Span) for f in findings):
+            if data["fields"] != [name for name, _ in _finding_fields()]:
                 return None
+            return [_finding(row, path) for row in data["findings"]]
         except (OSError, ValueError, KeyError, TypeError, AttributeError, RecursionError):
             return None
-        return [dataclasses.replace(f, path=path) for f in findings]
 
     def put(self, linter_id: str, digest: str, findings: list[Finding]) -> None:
         """Store a document's findings (their paths are not kept). A cache that cannot be
         written costs the run nothing but the next run's time."""
-        data = {"findings": encode([dataclasses.replace(f, path="") for f in findings])}
+        rows = [_row(f) for f in findings]
+        data = {"fields": [name for name, _ in _finding_fields()], "findings": rows}
         try:
             self._prepare()
             path = self._entry(linter_id, digest)

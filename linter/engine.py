@@ -246,7 +246,9 @@ class Linter:
         seen: set[int] = set()
         unless = {st.sent_of(a) for a, _ in st.matches.get(key + "u", [])}
         with_ = {st.sent_of(a) for a, _ in st.matches.get(key + "w", [])}
-        excepted = st.matches.get(key + "x", [])
+        excepted: dict[int, list[tuple[int, int]]] = {}  # by sentence: a match never crosses one
+        for xa, xb in st.matches.get(key + "x", []):
+            excepted.setdefault(st.sent_of(xa), []).append((xa, xb))
         last_end = -1
         for start, end in sorted(st.matches.get(key, []), key=lambda m: (m[0], -m[1])):
             s = st.sent_of(start)
@@ -254,7 +256,7 @@ class Linter:
                 continue
             if not per_sentence and start < last_end:
                 continue  # overlapping alternatives of one statement
-            if any(xa < end and start < xb for xa, xb in excepted):
+            if any(xa < end and start < xb for xa, xb in excepted.get(s, ())):
                 continue
             last_end = end
             if not all(self._condition(st, c, s) for c in clause.requires):

@@ -114,12 +114,14 @@ def make_doc(text: str, block_starts: list[int]):
 
         starts = _sent_starts(doc)
         cols = doc.to_array([IDX, IS_SPACE])
-        # contiguous: searchsorted copies a strided column on every call (quadratic)
-        offsets, space = np.ascontiguousarray(cols[:, 0]), cols[:, 1].tolist()
+        offsets, space = cols[:, 0], cols[:, 1].tolist()
+        # the first token at or after each block start, in one search: searched block by
+        # block, the column was copied every time (quadratic in long documents)
+        firsts = np.searchsorted(offsets, np.asarray(block_starts, dtype=offsets.dtype)).tolist()
         i = 0
         n = len(doc)
-        for start in block_starts:
-            i = max(i, int(np.searchsorted(offsets, start)))  # the first token at or after it
+        for first in firsts:
+            i = max(i, first)
             while i < n and space[i]:
                 i += 1
             if i < n:

@@ -160,7 +160,7 @@ def test_linting_time_grows_linearly(linter, make):
     assert large / small < 24, (small, large)
 
 
-@pytest.mark.skipif(not os.environ.get("CLAIMLINT_HUGE"), reason="by hand: CLAIMLINT_HUGE=1 (about 6 minutes, 7 GB)")
+@pytest.mark.skipif(not os.environ.get("CLAIMLINT_HUGE"), reason="by hand: CLAIMLINT_HUGE=1 (about 5 minutes and 4 GB)")
 def test_a_50_mb_file_by_hand(tmp_path):
     """The issue's 50 MB text file, through the real command; prints time and peak memory."""
     path = write(tmp_path / "big.txt", prose(50_000_000))
