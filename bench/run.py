@@ -47,8 +47,8 @@ PROSE_SUFFIXES = (".md", ".txt", ".html", ".htm")
 class _Visible(HTMLParser):
     """The visible text of an HTML page, one string per block element."""
 
-    _SKIP = {"script", "style", "head", "nav", "code", "pre", "svg"}
-    _BLOCKS = {"p", "li", "h1", "h2", "h3", "h4", "td", "th", "div", "blockquote", "dd", "dt", "section", "br"}
+    _SKIP = frozenset({"script", "style", "head", "nav", "code", "pre", "svg"})
+    _BLOCKS = frozenset({"p", "li", "h1", "h2", "h3", "h4", "td", "th", "div", "blockquote", "dd", "dt", "section", "br"})
 
     def __init__(self) -> None:
         super().__init__()
@@ -95,8 +95,8 @@ def _paragraphs(path: Path) -> list[str]:
     if text.startswith("---\n"):  # front matter
         end = text.find("\n---", 4)
         text = text[end + 4 :] if end > 0 else text
-    text = re.sub(r"```.*?```", "", text, flags=re.S)
-    text = re.sub(r"<!--.*?-->", "", text, flags=re.S)
+    text = re.sub(r"```.*?```", "", text, flags=re.DOTALL)
+    text = re.sub(r"<!--.*?-->", "", text, flags=re.DOTALL)
     paras, cur = [], []
     for line in text.split("\n"):
         line = line.strip()
@@ -223,9 +223,12 @@ def tree_stats(root: Path) -> tuple[int, int]:
 
 @dataclass
 class Run:
-    """One measured process: wall seconds, peak resident set (MB) of it or any worker, exit status."""
+    """One measured process: wall seconds, CPU seconds (user + system, workers included),
+    peak resident set (MB) of it or any worker, exit status. CPU time says what the
+    run would take on an idle machine better than wall time on a busy one."""
 
     wall: float
+    cpu: float
     peak_mb: float
     status: int
 
@@ -240,12 +243,14 @@ def measure(cmd: list[str], env: dict | None = None, cwd: Path = ROOT) -> Run:
     proc.returncode = os.waitstatus_to_exitcode(status)
     if proc.returncode not in (0, 1):
         raise SystemExit(f"{' '.join(cmd)} failed ({proc.returncode}):\n{err.decode(errors='replace')[-2000:]}")
-    return Run(wall, usage.ru_maxrss / 1024, proc.returncode)
+    return Run(wall, usage.ru_utime + usage.ru_stime, usage.ru_maxrss / 1024, proc.returncode)
 
 
 def median_run(cmd: list[str], repeat: int, env: dict | None = None) -> Run:
     runs = [measure(cmd, env) for _ in range(repeat)]
-    return Run(statistics.median(r.wall for r in runs), max(r.peak_mb for r in runs), runs[0].status)
+    return Run(
+        statistics.median(r.wall for r in runs), statistics.median(r.cpu for r in runs), max(r.peak_mb for r in runs), runs[0].status
+    )
 
 
 def claimlint_cmd(*args: str) -> list[str]:
@@ -279,14 +284,14 @@ def proselint_cmd() -> list[str] | None:
     found = str(exe) if exe.is_file() else shutil.which("proselint")
     if not found:
         return None
-    helptext = subprocess.run([found, "--help"], capture_output=True, text=True).stdout
-    return [found, "check"] if re.search(r"^\s+check\b", helptext, re.M) else [found]
+    helptext = subprocess.run([found, "--help"], capture_output=True, text=True, check=False).stdout
+    return [found, "check"] if re.search(r"^\s+check\b", helptext, re.MULTILINE) else [found]
 
 
 def proselint_version(cmd: list[str]) -> str:
     """proselint 0.16 has a ``version`` command; older ones a ``--version`` flag."""
     for args in (["version"], ["--version"]):
-        out = subprocess.run([cmd[0], *args], capture_output=True, text=True)
+        out = subprocess.run([cmd[0], *args], capture_output=True, text=True, check=False)
         if out.returncode == 0 and out.stdout.strip():
             return out.stdout.strip().splitlines()[-1]
     return "?"
@@ -362,7 +367,8 @@ def run(args: argparse.Namespace) -> dict:
         print(f"scaling: {n10} pages, {b10 / 1e6:.1f} MB ...", file=sys.stderr)
         r10 = measure(claimlint_cmd("--no-cache", "--jobs", str(cores), str(big)))
         base = res["claimlint_all_cores"]["wall"]
-        res["scale_10x"] = {**asdict(r10), "pages": n10, "bytes": b10, "time_ratio": r10.wall / base}
+        base_cpu = res["claimlint_all_cores"]["cpu"]
+        res["scale_10x"] = {**asdict(r10), "pages": n10, "bytes": b10, "time_ratio": r10.wall / base, "cpu_ratio": r10.cpu / base_cpu}
 
     res["ratios"] = ratios(res)
     return res
@@ -377,6 +383,7 @@ def ratios(res: dict) -> dict:
         "warm_cache_speedup": res["cache"]["speedup"],
         "peak_mb_per_process": max(res[k]["peak_mb"] for k in ("claimlint_all_cores", "claimlint_one_core")),
         "scale_10x_time_ratio": res["scale_10x"]["time_ratio"] if "scale_10x" in res else None,
+        "scale_10x_cpu_ratio": res["scale_10x"]["cpu_ratio"] if "scale_10x" in res else None,
     }
     if "proselint" in res:
         out["all_cores_vs_proselint"] = res["claimlint_all_cores"]["mb_per_s"] / res["proselint"]["mb_per_s"]
@@ -394,11 +401,13 @@ TARGETS = {
 
 
 def table(res: dict) -> str:
-    rows = [("run", "wall s", "MB/s", "files/s", "peak MB")]
+    rows = [("run", "wall s", "CPU s", "MB/s", "files/s", "peak MB")]
 
     def row(name: str, r: dict | None) -> None:
         if r:
-            rows.append((name, f"{r['wall']:.2f}", f"{r['mb_per_s']:.2f}", f"{r['files_per_s']:.0f}", f"{r['peak_mb']:.0f}"))
+            rows.append(
+                (name, f"{r['wall']:.2f}", f"{r['cpu']:.2f}", f"{r['mb_per_s']:.2f}", f"{r['files_per_s']:.0f}", f"{r['peak_mb']:.0f}")
+            )
 
     cores = res["machine"]["cores"]
     row(f"claimlint, all cores ({cores})", res["claimlint_all_cores"])
@@ -408,15 +417,20 @@ def table(res: dict) -> str:
     if "proselint" in res:
         row(f"proselint check ({res['proselint']['version']})", res["proselint"])
     fl = res["floor_tokenizer"]
-    rows.append(("spaCy blank tokenizer (floor)", f"{fl['tokenize_s']:.2f}", f"{fl['mb_per_s']:.2f}", "", ""))
+    rows.append(("spaCy blank tokenizer (floor)", f"{fl['tokenize_s']:.2f}", "", f"{fl['mb_per_s']:.2f}", "", ""))
     if "scale_10x" in res:
         s = res["scale_10x"]
-        rows.append((f"claimlint, 10x pages ({s['pages']})", f"{s['wall']:.2f}", f"{s['bytes'] / 1e6 / s['wall']:.2f}", f"{s['pages'] / s['wall']:.0f}", f"{s['peak_mb']:.0f}"))
+        rows.append(
+            (
+                f"claimlint, 10x pages ({s['pages']})", f"{s['wall']:.2f}", f"{s['cpu']:.2f}",
+                f"{s['bytes'] / 1e6 / s['wall']:.2f}", f"{s['pages'] / s['wall']:.0f}", f"{s['peak_mb']:.0f}",
+            )
+        )
     c = res["cold_start"]
-    rows.append(("one small file, cold (--no-cache)", f"{c['claimlint_s']:.2f}", "", "", ""))
-    rows.append(("one small file, cached", f"{c['claimlint_cached_s']:.2f}", "", "", ""))
-    rows.append(('python -c "import spacy"', f"{c['import_spacy_s']:.2f}", "", "", ""))
-    widths = [max(len(r[i]) for r in rows) for i in range(5)]
+    rows.append(("one small file, cold (--no-cache)", f"{c['claimlint_s']:.2f}", "", "", "", ""))
+    rows.append(("one small file, cached", f"{c['claimlint_cached_s']:.2f}", "", "", "", ""))
+    rows.append(('python -c "import spacy"', f"{c['import_spacy_s']:.2f}", "", "", "", ""))
+    widths = [max(len(r[i]) for r in rows) for i in range(6)]
     lines = [" | ".join(v.ljust(w) if i == 0 else v.rjust(w) for i, (v, w) in enumerate(zip(r, widths))) for r in rows]
     lines.insert(1, "-+-".join("-" * w for w in widths))
     lines.append("")

@@ -58,11 +58,11 @@ def _package_version(module: str) -> str:
     spec = importlib.util.find_spec(module)
     if spec is None or not spec.submodule_search_locations:
         return "absent"
-    folder = list(spec.submodule_search_locations)[0]
+    folder = next(iter(spec.submodule_search_locations))
     for name in ("about.py", "__init__.py"):
         try:
             with open(os.path.join(folder, name), encoding="utf-8") as fh:
-                m = re.search(r"""^__version__\s*=\s*["']([^"']+)["']""", fh.read(), re.M)
+                m = re.search(r"""^__version__\s*=\s*["']([^"']+)["']""", fh.read(), re.MULTILINE)
         except OSError:
             continue
         if m:
@@ -223,16 +223,21 @@ def _row(finding: Finding) -> list:
     return row
 
 
-def _finding(row: list, path: str) -> Finding:
+def _finding(row: list, path: str, shared: dict[str, str]) -> Finding:
+    """A finding from its row. Its strings are taken from ``shared`` where an equal one
+    was read before: the message, suggestion and references of a rule repeat in
+    every finding of it, and a large run keeps all its findings in memory."""
     values = {}
     for (name, kind), value in zip(_finding_fields(), row, strict=True):
         if kind == "span":
             values[name] = Span(*value)
         elif kind == "strings":
-            values[name] = tuple(value)
+            values[name] = tuple(shared.setdefault(v, v) for v in value)
         elif kind == "any":
             values[name] = decode(value)
-        elif value is not None and not isinstance(value, (str, int)):
+        elif isinstance(value, str):
+            values[name] = shared.setdefault(value, value)
+        elif value is not None and not isinstance(value, int):
             raise TypeError(f"{name}: {value!r}")
         else:
             values[name] = value
@@ -249,6 +254,7 @@ class Cache:
     def __init__(self, root: str) -> None:
         self.root = root
         self._ready = False
+        self._shared: dict[str, str] = {}  # strings read so far, each kept once
 
     def _prepare(self) -> None:
         """Make the folder, marked as a cache (CACHEDIR.TAG) that git ignores."""
@@ -271,7 +277,7 @@ class Cache:
                 data = json.load(fh)
             if data["fields"] != [name for name, _ in _finding_fields()]:
                 return None
-            return [_finding(row, path) for row in data["findings"]]
+            return [_finding(row, path, self._shared) for row in data["findings"]]
         except (OSError, ValueError, KeyError, TypeError, AttributeError, RecursionError):
             return None
 

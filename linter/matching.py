@@ -65,6 +65,7 @@ class _Group:
     gate: int
     rest: tuple[_Pattern, ...]  # tried in every sentence that meets the gate
     by_value: tuple[tuple[int, dict[int, tuple[_Pattern, ...]]], ...]  # (column, value -> patterns)
+    single: tuple[int, ...] = ()  # keys of one-token patterns that test only the anchor: each anchor token matches
 
 
 class AnchoredMatcher:
@@ -252,8 +253,10 @@ class AnchoredMatcher:
         return index
 
     def _group(self, gid: int, gate: int, members: list[_Pattern]) -> _Group:
+        single = tuple(p.key for p in members if len(p.steps) == 1 and len(p.steps[0].tests) == 1 and not p.needs)
+        members = [p for p in members if not (len(p.steps) == 1 and len(p.steps[0].tests) == 1 and not p.needs)]
         if len(members) <= _SMALL_GROUP:
-            return _Group(gid, gate, tuple(members), ())
+            return _Group(gid, gate, tuple(members), (), single)
         rest: list[_Pattern] = []
         sub: dict[int, dict[int, list[_Pattern]]] = {}
         for p in members:
@@ -266,7 +269,7 @@ class AnchoredMatcher:
             for v in values:
                 sub.setdefault(col, {}).setdefault(v, []).append(p)
         by_value = tuple((col, {v: tuple(ps) for v, ps in table.items()}) for col, table in sorted(sub.items()))
-        return _Group(gid, gate, tuple(rest), by_value)
+        return _Group(gid, gate, tuple(rest), by_value, single)
 
     # ------------------------------------------------------------ matching
 
@@ -378,6 +381,8 @@ class _Search:
 
         for (col, value), where in at.items():
             for g in index[col][value]:
+                for key in g.single:
+                    out.update((key, a + i, a + i + 1) for i in where)
                 gate = g.gate
                 if gate >= 0:
                     ok = met.get(gate)

@@ -94,8 +94,7 @@ def _lint(items: list[tuple[object, object]], jobs: int) -> list[tuple[list[Find
     results: list[tuple[list[Finding], object]] = []
     try:
         with _pool(workers, "fork" if fork else "spawn", recipes) as pool:
-            for outcome in pool.map(_work, tasks, chunksize=chunk):
-                results.append(outcome)
+            results.extend(pool.map(_work, tasks, chunksize=chunk))  # kept as they come, if a worker dies
     except BrokenProcessPool:
         pass  # a worker died (out of memory, killed): lint what is left here
     finally:
@@ -120,7 +119,7 @@ def _warm_up(linter) -> None:
         linter.lint_text("Warm up.", "markdown", "-")
     except ClaimlintError:
         raise
-    except Exception:  # noqa: BLE001 - the documents will meet it again and report it
+    except Exception:  # noqa: BLE001, S110 - the documents will meet it again and report it
         pass
 
 

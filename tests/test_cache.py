@@ -42,7 +42,7 @@ def check(*args: str) -> tuple[int, dict]:
 
 
 def test_findings_round_trip_exactly(linter, tmp_path):
-    text = sorted((CORPUS / "promo").glob("*.md"))[0].read_text(encoding="utf-8")
+    text = min((CORPUS / "promo").glob("*.md")).read_text(encoding="utf-8")
     findings = linter.lint_text(text, "markdown", "page.md")
     assert findings
     findings[0] = replace(findings[0], suppressed="quoted from the FDA letter")  # compare=False: checked below
@@ -80,7 +80,7 @@ def test_a_second_run_gives_the_same_report_from_the_cache(site, tmp_path, monke
 def test_a_changed_file_is_linted_again(site, tmp_path):
     folder = tmp_path / "cache"
     check("--cache-dir", str(folder), str(site))
-    page = sorted(site.glob("*.md"))[0]
+    page = min(site.glob("*.md"))
     page.write_text(page.read_text(encoding="utf-8") + "\nKetamine cures depression.\n", encoding="utf-8")
     _, cached = check("--cache-dir", str(folder), str(site))
     _, fresh = check("--no-cache", str(site))
@@ -177,8 +177,8 @@ def test_a_fully_cached_run_never_loads_spacy(site, tmp_path):
         "try:\n    main(['check', '--format', 'json', sys.argv[1]])\nexcept SystemExit:\n    pass\n"
         "print('SPACY' if 'spacy' in sys.modules else 'NO SPACY', file=sys.stderr)\n"
     )
-    first = subprocess.run([sys.executable, "-c", probe, str(site)], capture_output=True, text=True, env=env, cwd=ROOT)
-    second = subprocess.run([sys.executable, "-c", probe, str(site)], capture_output=True, text=True, env=env, cwd=ROOT)
+    first = subprocess.run([sys.executable, "-c", probe, str(site)], capture_output=True, text=True, env=env, cwd=ROOT, check=True)
+    second = subprocess.run([sys.executable, "-c", probe, str(site)], capture_output=True, text=True, env=env, cwd=ROOT, check=True)
     assert first.stderr.strip().endswith("SPACY") and not first.stderr.strip().endswith("NO SPACY")
     assert second.stderr.strip().endswith("NO SPACY"), second.stderr
     assert json.loads(second.stdout) == json.loads(first.stdout)

@@ -25,7 +25,7 @@ def loaded_after(code: str, *args: str, cwd: Path = ROOT) -> set[str]:
         "print(json.dumps(sorted(m for m in sys.modules if m.split('.')[0] in "
         f"{HEAVY!r} + ('linter',) or m in {HEAVY!r})), file=sys.stderr)\n"
     )
-    proc = subprocess.run([sys.executable, "-c", probe, *args], capture_output=True, text=True, cwd=cwd, timeout=120)
+    proc = subprocess.run([sys.executable, "-c", probe, *args], capture_output=True, text=True, cwd=cwd, timeout=120, check=True)
     return set(json.loads(proc.stderr.strip().splitlines()[-1]))
 
 
