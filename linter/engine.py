@@ -383,12 +383,12 @@ class Linter:
         return self.kb.approval_problem(drug.id if drug else None, conditions, forms, settings, lexicons, cleared)
 
     def findings(self, st: _DocState, path: str, text: str, lines: LineIndex) -> list[Finding]:
-        raw: list[tuple[Rule, int, int, int, str]] = []
+        raw: list[tuple[Rule, int, int, int, str, str | None]] = []
         for rule in self.ruleset.rules:
             key = f"rule:{rule.id}:m"
             if rule.kind == "claim":
                 for s, a, b in self.hits(st, key, rule.match):
-                    raw.append((rule, s, a, b, rule.message))
+                    raw.append((rule, s, a, b, rule.message, None))
             elif rule.kind == "approval":
                 done = set()
                 hits = self.hits(st, key, rule.match, per_sentence=False)
@@ -398,7 +398,7 @@ class Linter:
                     reason = self._approval(st, s, a, b, [h[1] for h in hits if h[0] == s])
                     if reason:
                         done.add(s)
-                        raw.append((rule, s, a, b, f"{rule.message} ({reason})"))
+                        raw.append((rule, s, a, b, f"{rule.message} ({reason})", reason))
             else:
                 triggers = self.hits(st, key, rule.match)
                 for i, clause in enumerate(rule.triggers[1:], 1):
@@ -408,7 +408,7 @@ class Linter:
                     continue
                 if not self._satisfied(st, rule, triggers):
                     s, a, b = triggers[0]
-                    raw.append((rule, s, a, b, rule.message))
+                    raw.append((rule, s, a, b, rule.message, None))
         # One finding per sentence and category; a rule's finding is dropped where the
         # same sentence has a finding of a category that subsumes it (taxonomy: an
         # absolute efficacy claim subsumes an unqualified one).
@@ -416,7 +416,7 @@ class Linter:
         present: dict[int, dict[str, list[tuple[int, int]]]] = {}
         for r in raw:
             present.setdefault(r[1], {}).setdefault(r[0].category, []).append((r[2], r[3]))
-        kept: list[tuple[Rule, int, int, int, str]] = []
+        kept: list[tuple[Rule, int, int, int, str, str | None]] = []
         seen: set[tuple[int, str]] = set()
         for r in raw:
             rule, s = r[0], r[1]
@@ -485,7 +485,7 @@ class Linter:
                 return True
         return False
 
-    def _finding(self, st, path, text, lines, rule: Rule, s: int, a: int, b: int, message: str) -> Finding:
+    def _finding(self, st, path, text, lines, rule: Rule, s: int, a: int, b: int, message: str, reason: str | None = None) -> Finding:
         doc, prose = st.doc, st.prose
         sa, sb = st.sent_bounds[s]
         if rule.scope == "sentence" and st.affirmed(s):
@@ -496,7 +496,6 @@ class Linter:
         key_span = _span(prose, lines, doc[a].idx, doc[b - 1].idx + len(doc[b - 1].text))
         rewrite = None
         if rule.rewrites:
-            reason = message[len(rule.message) + 2 : -1] if message != rule.message else None  # "message (reason)"
             span = (sent_span.start, sent_span.end)
             names = {m.end - 1: m.type for m in st.mentions[s]}
             claim = Claim(doc, prose, text, (sa, sb), span, self._phrases(st, rule, s, a, b), reason, names)
