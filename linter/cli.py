@@ -7,6 +7,7 @@ exit status 2; anything else escaping is a bug.
 from __future__ import annotations
 
 import sys
+from collections.abc import Iterable
 
 import click
 
@@ -97,14 +98,16 @@ def check(
     if color is None:
         color = fmt == "text" and output is None and sys.stdout.isatty()
     _emit(_report(fmt, result, resolver, color, statistics, show_suppressed), output)
+    from linter.formats.text import shown_path
+
     if verbose:
         for path, why in result.skipped:
-            click.echo(f"skipped {path}: {why}", err=True)
+            click.echo(f"skipped {shown_path(path)}: {why}", err=True)
     if result.errors and (fmt != "text" or output is not None or statistics):
         # Only the text report on stdout lists unreadable files for a person to see;
         # otherwise a missing path would leave nothing but the exit status.
         for e in result.errors:
-            click.echo(f"claimlint: error: {e.path}: {e.message}", err=True)
+            click.echo(f"claimlint: error: {shown_path(e.path)}: {e.message}", err=True)
     if result.errors:
         sys.exit(ExitCode.ERROR)
     if exit_zero or write_baseline:
@@ -118,28 +121,29 @@ def check(
     sys.exit(ExitCode.CLEAN)
 
 
-def _report(fmt: str, result, resolver, color: bool, statistics: bool, show_suppressed: bool) -> str:
-    """The report text; text and GitHub output leave waived findings out unless asked."""
+def _report(fmt: str, result, resolver, color: bool, statistics: bool, show_suppressed: bool) -> Iterable[str]:
+    """The report text, in pieces; text and GitHub output leave waived findings out unless asked."""
     from dataclasses import replace
 
-    from linter.formats import render
+    from linter.formats import stream
 
     if statistics:
         from linter.formats.statistics import render_counts
 
-        return render_counts(result.findings, fmt)
+        return [render_counts(result.findings, fmt)]
     if fmt in ("text", "github") and not show_suppressed:
         result = replace(result, findings=[f for f in result.findings if f.suppressed is None])
-    return render(fmt, result, resolver.default_linter(), color=color, sources=result.texts, rules=resolver.rules())
+    return stream(fmt, result, resolver.default_linter(), color=color, sources=result.texts, rules=resolver.rules())
 
 
-def _emit(report: str, output: str | None) -> None:
+def _emit(report: Iterable[str], output: str | None) -> None:
     if output is None:
-        click.echo(report, nl=False)
+        for piece in report:
+            click.echo(piece, nl=False)
         return
     try:
         with open(output, "w", encoding="utf-8") as fh:
-            fh.write(report)
+            fh.writelines(report)
     except OSError as exc:
         raise ClaimlintError(f"{output}: cannot write the report: {exc.strerror or exc}") from None
 
@@ -174,7 +178,7 @@ def rules_cmd(rule_dirs, extend_rules) -> None:
 @click.option("--rules", "rule_dirs", multiple=True, metavar="DIR", help="Rule folders instead of the bundled rules.")
 @click.option("--extend-rules", multiple=True, metavar="DIR", help="Extra rule folders.")
 def explain(rule, rule_dirs, extend_rules) -> None:
-    """Explain a rule: message, rationale, references, suggestion and examples."""
+    """Explain a rule: message, rationale, references, suggestion, disclosure text and examples."""
     linter = _linter(rule_dirs, extend_rules)
     r = linter.ruleset.by_id().get(rule)
     if r is None:
@@ -193,6 +197,7 @@ def explain(rule, rule_dirs, extend_rules) -> None:
         "Suggestion:",
         *(f"  {line}" for line in _wrap(r.suggestion)),
         "",
+        *(_disclosure_lines(r.disclosure) if r.disclosure is not None else []),
         "Flagged:",
         *(f"  - {ex!r}" for ex in r.examples.flag),
         "Not flagged:",
@@ -204,6 +209,15 @@ def explain(rule, rule_dirs, extend_rules) -> None:
         lines.extend(f"  - should pass: {ex!r}" for ex in r.examples.todo_pass)
     lines.append(f"\nDefined in {r.path}")
     click.echo("\n".join(lines))
+
+
+def _disclosure_lines(template) -> list[str]:
+    """A requirement rule's disclosure template: what each document's finding shows."""
+    return [
+        "Disclosure (filled in for each document from rules/knowledge.yaml; the suggestion where it cannot be):",
+        *(f"  {line}" for line in _wrap(template.text)),
+        "",
+    ]
 
 
 def _wrap(text: str) -> list[str]:

@@ -10,16 +10,19 @@ Nothing here knows any particular rule: rules, cues and facts are YAML.
 from __future__ import annotations
 
 import os
-from bisect import bisect_right
+from bisect import bisect_left, bisect_right
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 
 from linter.context import Qualifiers, Scope, governed, sentence_scopes
+from linter.disclosure import trigger_drug
 from linter.findings import Finding, Span
 from linter.knowledge import ENTITY_TYPES, KnowledgeBase, Mention
-from linter.prose import LineIndex, Prose
+from linter.prose import LineIndex, Outline, Prose
 from linter.readers import read_prose
 from linter.rewrite import Claim, Rewriter
 from linter.rules import DOCUMENT, Clause, Condition, PatternCompiler, Rule, RuleSet, load_rules, rule_files
+from linter.sections import CONTEXT_CHARS, SECTION_CHARS, Section, sections
 from linter.suppressions import apply_suppressions
 
 RULES_DIR = os.path.join(os.path.dirname(os.path.dirname(os.path.abspath(__file__))), "rules")
@@ -36,9 +39,36 @@ def default_rules_dir() -> str:
     return RULES_DIR
 
 
+@dataclass(frozen=True)
+class DocFacts:
+    """What the whole document names, for the rules that look beyond a sentence: the
+    drug it names most (first named on a tie) and every entity it names. A document
+    linted in sections gathers them from all its sections before any rule runs."""
+
+    main_drug: str | None = None
+    main_offset: int = -1  # original offset of that drug's first mention
+    named: frozenset[tuple[str, str]] = frozenset()
+
+    @classmethod
+    def gather(cls, mentions: Iterable[tuple[int, Mention]]) -> DocFacts:
+        """From (original offset, mention) pairs in document order, read once."""
+        counts: dict[str, int] = {}
+        first: dict[str, int] = {}
+        named: set[tuple[str, str]] = set()
+        for offset, m in mentions:
+            named.add((m.type, m.id))
+            if m.type == "drug":
+                counts[m.id] = counts.get(m.id, 0) + 1
+                first.setdefault(m.id, offset)
+        if not counts:
+            return cls(named=frozenset(named))
+        main = max(counts, key=counts.__getitem__)  # the first on a tie: dicts keep their order
+        return cls(main, first[main], frozenset(named))
+
+
 @dataclass
 class _DocState:
-    """Everything computed once per document and shared by all rules."""
+    """Everything computed once per document (or section) and shared by all rules."""
 
     doc: object
     prose: Prose
@@ -53,26 +83,41 @@ class _DocState:
     affirm_starts: set[int]
     cues_by_id: dict
     subordinators: frozenset = frozenset()
+    facts: DocFacts | None = None
+    # The sentences this state reports on: all, or a section's own (its window
+    # reaches into its neighbours only so that rules see the same context).
+    own: range = range(0)
+    refuted_before: bool = False  # a section before this one refutes something
     _scopes: dict[int, list[Scope]] = field(default_factory=dict)
     # Answers that hold for the whole document, computed once: asked per match, they
     # would make long documents quadratic.
     _whole: dict = field(default_factory=dict)
 
-    def main_drug(self) -> Mention | None:
-        """The drug a document names most (first named on a tie)."""
-        if "main_drug" not in self._whole:
-            self._whole["main_drug"] = self._main_drug()
-        return self._whole["main_drug"]
+    def orig(self, token: int) -> int:
+        """The original offset of a token."""
+        return self.prose.orig_start(self.doc[token].idx)
 
-    def _main_drug(self) -> Mention | None:
-        counts: dict[str, list[Mention]] = {}
-        for ms in self.mentions:
-            for m in ms:
-                if m.type == "drug":
-                    counts.setdefault(m.id, []).append(m)
-        if not counts:
-            return None
-        return max(counts.values(), key=len)[0]
+    def mention_offsets(self) -> list[tuple[int, Mention]]:
+        """The mentions of this state's own sentences, with their original offsets."""
+        return [(self.orig(m.start), m) for s in self.own for m in self.mentions[s]]
+
+    def refutes(self) -> bool:
+        """Whether one of the state's own sentences refutes something."""
+        return any(sc.category == "refutation" for s in self.own for sc in self.scopes(s))
+
+    def main_drug(self) -> Mention | None:
+        """The drug a document names most (first named on a tie): its first mention,
+        or where that lies outside this section, a mention of it with no position."""
+        if "main_drug" not in self._whole:
+            f = self.facts
+            found = None
+            if f.main_drug is not None:
+                found = next(
+                    (m for ms in self.mentions for m in ms if m.type == "drug" and self.orig(m.start) == f.main_offset),
+                    Mention(-1, -1, "drug", f.main_drug),
+                )
+            self._whole["main_drug"] = found
+        return self._whole["main_drug"]
 
     def sent_of(self, token: int) -> int:
         return bisect_right(self.sent_starts, token) - 1
@@ -121,6 +166,21 @@ class _DocState:
         return self._ends_with_question(s) and not self.affirmed(s)
 
 
+@dataclass
+class _Requirement:
+    """A requirement rule's evidence, gathered over a document's sections."""
+
+    rule: Rule
+    first: Finding | None = None  # at the document's first trigger
+    subject: set[str] = field(default_factory=set)  # the drugs the triggers name
+    # the drugs named where a satisfying statement stands (empty: it satisfies whatever the subject)
+    satisfiers: list[frozenset[str]] = field(default_factory=list)
+
+    def satisfied(self) -> bool:
+        """A statement satisfies the rule unless it names only drugs the triggers don't."""
+        return any(not drugs or not self.subject or drugs & self.subject for drugs in self.satisfiers)
+
+
 class Linter:
     """Rules, knowledge base and qualifiers, compiled once; then ``lint`` per document."""
 
@@ -146,6 +206,8 @@ class Linter:
         self._order = {r.id: i for i, r in enumerate(self.ruleset.rules)}
         self.cues_by_id = {c.id: c for c in self.qualifiers.cues}
         self.rewriter = Rewriter.for_kb(self.kb)
+        # documents longer than this are linted a section at a time (linter/sections.py)
+        self.section_chars, self.context_chars = SECTION_CHARS, CONTEXT_CHARS
 
     @staticmethod
     def _find(paths: list[str], name: str) -> str:
@@ -172,7 +234,9 @@ class Linter:
 
     # ------------------------------------------------------------ analysis
 
-    def analyse(self, prose: Prose) -> _DocState:
+    def analyse(self, prose: Prose, facts: DocFacts | None = None, own: tuple[int, int] | None = None) -> _DocState:
+        """The state of a document; or of a section's window, given the whole
+        document's ``facts`` and the original offsets ``own`` of its own text."""
         from linter.nlp import make_doc
 
         doc = make_doc(prose.text, prose.block_starts)
@@ -185,8 +249,13 @@ class Linter:
             [[] for _ in range(n)], [[] for _ in range(n)], [[] for _ in range(n)], set(), self.cues_by_id,
             self.qualifiers.subordinators,
         )
+        state.own = range(n)
         if not n:
+            state.facts = facts or DocFacts()
             return state
+        if own is not None:
+            firsts = [prose.orig_start(doc[a].idx) for a in starts]
+            state.own = range(bisect_left(firsts, own[0]), bisect_left(firsts, own[1]))
         for m in self.kb.mentions(doc):
             state.mentions[state.sent_of(m.start)].append(m)
         strings = self.nlp.vocab.strings
@@ -211,6 +280,7 @@ class Linter:
             ts.sort()
         for cs in state.commas:
             cs.sort()
+        state.facts = facts or DocFacts.gather(state.mention_offsets())
         return state
 
     # ------------------------------------------------------------ clauses
@@ -229,14 +299,16 @@ class Linter:
                 r.partition(":")[0] == "drug" and r.partition(":")[2] in ("", main.id) for r in cond.kb
             )
             return not ok if cond.absent else ok
+        if cond.window == DOCUMENT:
+            named = st.facts.named
+        else:
+            named = {(m.type, m.id) for k in range(max(0, s - cond.window), s + 1) for m in st.mentions[k]}
         ids = set()
-        lo, hi = (0, len(st.mentions) - 1) if cond.window == DOCUMENT else (max(0, s - cond.window), s)
-        for k in range(lo, hi + 1):
-            for m in st.mentions[k]:
-                for ref in cond.kb:
-                    typ, _, ident = ref.partition(":")
-                    if m.type == typ and (not ident or m.id == ident):
-                        ids.add((m.type, m.id))
+        for typ, ident in named:
+            for ref in cond.kb:
+                rtyp, _, rid = ref.partition(":")
+                if typ == rtyp and (not rid or ident == rid):
+                    ids.add((typ, ident))
         ok = len(ids) >= cond.distinct
         return not ok if cond.absent else ok
 
@@ -295,6 +367,8 @@ class Linter:
                 return True
         # A refutation before: the intro of a list of quoted claims ("Be wary of any
         # website that says ...", "Five myths about ketamine") governs the whole list.
+        if standalone and st.refuted_before:
+            return True
         for k in range(0 if standalone else max(0, s - 3), s):
             if any(sc.category == "refutation" for sc in st.scopes(k)):
                 return True
@@ -375,7 +449,7 @@ class Linter:
         lexicons = {m.type for m in st.mentions[s] if m.type not in ENTITY_TYPES}
         if drug is not None and drug in st.mentions[s] and not conditions:
             approved = {ap.condition for d in self.kb.class_members(drug.id) for ap in d.approved_for}
-            if any(m.type == "condition" and m.id not in approved for ms in st.mentions for m in ms):
+            if any(typ == "condition" and ident not in approved for typ, ident in st.facts.named):
                 lexicons.add("unapproved-condition")
         cleared = any(doc[i].lemma_ in ("clear", "cleared", "clearance") for i in range(start, end))
         if cleared and drug is not None and drug not in st.mentions[s]:
@@ -383,6 +457,34 @@ class Linter:
         return self.kb.approval_problem(drug.id if drug else None, conditions, forms, settings, lexicons, cleared)
 
     def findings(self, st: _DocState, path: str, text: str, lines: LineIndex) -> list[Finding]:
+        """The findings of a document analysed whole."""
+        requirements = [_Requirement(rule) for rule in self.ruleset.rules if rule.kind == "requirement"]
+        out = self.sentence_findings(st, path, text, lines)
+        for req in requirements:
+            self._gather(st, req, path, text, lines)
+        out += [req.first for req in requirements if req.first is not None and not req.satisfied()]
+        out.sort(key=Finding.sort_key)
+        return out
+
+    def _gather(self, st: _DocState, req: _Requirement, path: str, text: str, lines: LineIndex) -> None:
+        """What a section contributes to a requirement: its triggers (the first one of
+        the document becomes the finding) and the statements that would satisfy it."""
+        rule = req.rule
+        triggers = self.hits(st, f"rule:{rule.id}:m", rule.match)
+        for i, clause in enumerate(rule.triggers[1:], 1):
+            triggers += self.hits(st, f"rule:{rule.id}:t{i}", clause)
+        triggers = sorted(t for t in triggers if t[0] in st.own)
+        req.subject.update(m.id for s, _, _ in triggers for m in st.mentions[s] if m.type == "drug")
+        if req.first is None and triggers:
+            req.first = self._finding(st, path, text, lines, rule, *triggers[0], rule.message)
+        for i, clause in enumerate(rule.satisfied_by):
+            for s, _, _ in self.hits(st, f"rule:{rule.id}:s{i}", clause):
+                if s in st.own:
+                    drugs = frozenset(m.id for m in st.mentions[s] if m.type == "drug")
+                    req.satisfiers.append(drugs if clause.same_subject else frozenset())
+
+    def sentence_findings(self, st: _DocState, path: str, text: str, lines: LineIndex) -> list[Finding]:
+        """The claim and approval findings of the state's own sentences."""
         raw: list[tuple[Rule, int, int, int, str, str | None]] = []
         for rule in self.ruleset.rules:
             key = f"rule:{rule.id}:m"
@@ -399,16 +501,6 @@ class Linter:
                     if reason:
                         done.add(s)
                         raw.append((rule, s, a, b, f"{rule.message} ({reason})", reason))
-            else:
-                triggers = self.hits(st, key, rule.match)
-                for i, clause in enumerate(rule.triggers[1:], 1):
-                    triggers += self.hits(st, f"rule:{rule.id}:t{i}", clause)
-                triggers.sort()
-                if not triggers:
-                    continue
-                if not self._satisfied(st, rule, triggers):
-                    s, a, b = triggers[0]
-                    raw.append((rule, s, a, b, rule.message, None))
         # One finding per sentence and category; a rule's finding is dropped where the
         # same sentence has a finding of a category that subsumes it (taxonomy: an
         # absolute efficacy claim subsumes an unqualified one).
@@ -436,9 +528,7 @@ class Linter:
                     continue  # "Is it approved for pain? Yes, it is FDA-approved ...": one claim
                 seen.add((s, rule.category))
             kept.append(r)
-        out = [self._finding(st, path, text, lines, *r) for r in kept]
-        out.sort(key=Finding.sort_key)
-        return out
+        return [self._finding(st, path, text, lines, *r) for r in kept if r[1] in st.own]
 
     @staticmethod
     def _same_line(st: _DocState, lines: LineIndex, s1: int, s2: int) -> bool:
@@ -474,17 +564,6 @@ class Linter:
                     return True
         return False
 
-    def _satisfied(self, st: _DocState, rule: Rule, triggers: list[tuple[int, int, int]]) -> bool:
-        subject = {m.id for s, _, _ in triggers for m in st.mentions[s] if m.type == "drug"}
-        for i, clause in enumerate(rule.satisfied_by):
-            for s, _, _ in self.hits(st, f"rule:{rule.id}:s{i}", clause):
-                if clause.same_subject:
-                    drugs = {m.id for m in st.mentions[s] if m.type == "drug"}
-                    if drugs and subject and not (drugs & subject):
-                        continue
-                return True
-        return False
-
     def _finding(self, st, path, text, lines, rule: Rule, s: int, a: int, b: int, message: str, reason: str | None = None) -> Finding:
         doc, prose = st.doc, st.prose
         sa, sb = st.sent_bounds[s]
@@ -500,6 +579,7 @@ class Linter:
             names = {m.end - 1: m.type for m in st.mentions[s]}
             claim = Claim(doc, prose, text, (sa, sb), span, self._phrases(st, rule, s, a, b), reason, names)
             rewrite = self.rewriter.rewrite(rule.rewrites, claim)
+        disclosure = self._disclosure(st, rule) if rule.disclosure is not None else None
         return Finding(
             path=path,
             span=sent_span,
@@ -513,7 +593,26 @@ class Linter:
             suggestion=rule.suggestion,
             references=rule.references,
             rewrite=rewrite,
+            disclosure=disclosure,
         )
+
+    def _disclosure(self, st: _DocState, rule: Rule) -> str | None:
+        """A requirement rule's disclosure text, filled from the knowledge base for the
+        drugs its triggers are about (else the drug the document names most) and the
+        conditions the document names (linter/disclosure.py)."""
+        found: list[tuple[int, str]] = []
+        for i, clause in enumerate(rule.triggers):
+            in_match = any(ref.partition(":")[0] == "drug" for ref in clause.pattern_kb)
+            for s, a, b in self.hits(st, f"rule:{rule.id}:m" if i == 0 else f"rule:{rule.id}:t{i}", clause):
+                # the trigger's clause starts after a terminator; a dash or a table row's ';' joins parts of one
+                bounds = [t + 1 for t, word in st.terminators[s] if t < a and word not in ("—", "–", "-", ";")]
+                did = trigger_drug(st.mentions[s], a, b, max(bounds, default=st.sent_bounds[s][0]), in_match)
+                if did is not None:
+                    found.append((a, did))
+        main = st.main_drug()
+        drugs = [did for _, did in sorted(found)] or ([main.id] if main is not None else [])
+        conditions = [m.id for ms in st.mentions for m in ms if m.type == "condition"]
+        return rule.disclosure.fill(self.kb, drugs, conditions)
 
     def _phrases(self, st: _DocState, rule: Rule, s: int, a: int, b: int) -> tuple[tuple[int, int], ...]:
         """The finding's key phrase, then the rule's other matches in its sentence: those
@@ -541,10 +640,57 @@ class Linter:
     # ------------------------------------------------------------ entry points
 
     def lint_text(self, text: str, kind: str = "text", path: str = "-") -> list[Finding]:
+        lines = LineIndex(text)
+        parts = sections(kind, text, self.section_chars, self.context_chars)
+        if len(parts) > 1:
+            return self._lint_sections(text, kind, path, lines, parts)
         prose = read_prose(kind, text)
         st = self.analyse(prose)
-        lines = LineIndex(text)
         return apply_suppressions(self.findings(st, path, text, lines), prose, text, lines, path, self.rules)
+
+    def _lint_sections(self, text: str, kind: str, path: str, lines: LineIndex, parts: list[Section]) -> list[Finding]:
+        """A very large document, one section at a time (see linter/sections.py): first
+        what the whole document names, then each section's findings, read in a window
+        that reaches into its neighbours. Only one section is in memory at a time."""
+        outline = Outline([], {})
+        facts = DocFacts.gather(self._section_mentions(text, kind, parts, outline))
+        requirements = [_Requirement(rule) for rule in self.ruleset.rules if rule.kind == "requirement"]
+        out: list[Finding] = []
+        refuted = False
+        for part in parts:
+            prose = read_prose(kind, text[part.window_start : part.window_end]).shifted(part.window_start)
+            st = self.analyse(prose, facts, (part.start, part.end))
+            st.refuted_before = refuted
+            out += self.sentence_findings(st, path, text, lines)
+            for req in requirements:
+                self._gather(st, req, path, text, lines)
+            refuted = refuted or st.refutes()
+        out += [req.first for req in requirements if req.first is not None and not req.satisfied()]
+        out.sort(key=Finding.sort_key)
+        return apply_suppressions(out, outline, text, lines, path, self.rules)
+
+    def _section_mentions(
+        self, text: str, kind: str, parts: list[Section], outline: Outline
+    ) -> Iterator[tuple[int, Mention]]:
+        """Every knowledge-base mention, section by section, with its original offset;
+        the sections' comments, and where prose goes on after each, into ``outline``."""
+        from linter.nlp import make_doc
+
+        pending: list[int] = []  # comments with no prose after them in their section
+        for part in parts:
+            prose = read_prose(kind, text[part.start : part.end]).shifted(part.start)
+            first = prose.next_prose_offset(part.start)
+            if first is not None:
+                outline.next_after.update(dict.fromkeys(pending, first))
+                pending = []
+            for c in prose.comments:
+                outline.comments.append(c)
+                outline.next_after[c.end] = prose.next_prose_offset(c.end)
+                if outline.next_after[c.end] is None:
+                    pending.append(c.end)
+            doc = make_doc(prose.text, prose.block_starts)
+            for m in self.kb.mentions(doc):
+                yield prose.orig_start(doc[m.start].idx), m
 
 
 def _span(prose: Prose, lines: LineIndex, p_start: int, p_end: int) -> Span:

@@ -34,6 +34,10 @@ class Finding:
     # The sentence (``text``) rewritten by the rule's ``rewrite:``, markup kept; None where
     # no rewrite applies (then ``suggestion`` is only a generic example).
     rewrite: str | None = None
+    # A document finding's text to add, filled from the knowledge base for the drugs
+    # this document promotes (the rule's ``disclosure:``); None where it cannot be,
+    # and then ``suggestion`` is the rule's fixed text.
+    disclosure: str | None = None
 
     def sort_key(self) -> tuple:
         return (self.path, self.span.line, self.span.column, self.rule)
@@ -53,6 +57,7 @@ class Finding:
             "text": self.text,
             "suggestion": self.suggestion,
             "rewrite": self.rewrite,
+            "disclosure": self.disclosure,
             "references": list(self.references),
             "match": {
                 "line": self.match.line,

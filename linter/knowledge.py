@@ -1,14 +1,17 @@
 """The knowledge base: drugs, conditions, forms, settings and lexicons, from YAML.
 
 Facts are data (rules/knowledge.yaml); this module only loads them, finds their
-mentions in a Doc, and answers one question for the approval rules: is the
-FDA approval that a sentence claims one that exists?
+mentions in a Doc, and answers two kinds of question: for the approval rules, is
+the FDA approval that a sentence claims one that exists? and for the disclosure
+texts (linter/disclosure.py), what is a drug called, what are its main risks,
+what is it approved for, and which of a document's conditions is it not?
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+from linter.disclosure import NAME_FIELDS, check_template
 from linter.errors import RuleError
 from linter.yamlio import load_yaml
 
@@ -22,6 +25,14 @@ class Approval:
 
 
 @dataclass(frozen=True)
+class Fact:
+    """A risk or a note for disclosure texts, with the id of its entry under ``sources``."""
+
+    text: str
+    source: str
+
+
+@dataclass(frozen=True)
 class Drug:
     id: str
     names: tuple[str, ...]
@@ -32,6 +43,9 @@ class Drug:
     misleading_with: tuple[str, ...]
     not_approved_settings: tuple[str, ...]
     source: str
+    display: str = ""  # how a disclosure text names it; its first name where empty
+    risks: tuple[Fact, ...] = ()  # its main risks, short phrases ("dissociation")
+    risk_notes: tuple[Fact, ...] = ()  # sentences a risk summary must carry (REMS, 988)
 
 
 @dataclass(frozen=True)
@@ -51,6 +65,7 @@ class KnowledgeBase:
     names: dict[str, dict[str, tuple[str, ...]]]  # type -> id -> names
     never_forms: set[str] = field(default_factory=set)
     _matcher: object = None
+    labels: dict[str, str] = field(default_factory=dict)  # condition id -> how texts name it
 
     # ------------------------------------------------------------ loading
 
@@ -66,9 +81,11 @@ class KnowledgeBase:
         sources = data.get("sources") or {}
         names: dict[str, dict[str, tuple[str, ...]]] = {t: {} for t in ENTITY_TYPES}
         parents: dict[str, str] = {}
+        labels: dict[str, str] = {}
         for cid, entry in (data.get("conditions") or {}).items():
-            _mapping(path, cid, entry, {"names", "parent"})
+            _mapping(path, cid, entry, {"names", "parent", "label"})
             names["condition"][cid] = _names(path, cid, entry)
+            labels[cid] = _text(path, cid, entry, "label") or names["condition"][cid][0]
             if entry.get("parent"):
                 parents[cid] = str(entry["parent"])
         for cid, parent in parents.items():
@@ -89,7 +106,10 @@ class KnowledgeBase:
                 path,
                 did,
                 entry,
-                {"names", "approved_for", "off_label", "bare_approval", "members_of", "class", "source", "not_approved_settings"},
+                {
+                    "names", "approved_for", "off_label", "bare_approval", "members_of", "class", "source",
+                    "not_approved_settings", "display", "risks", "risk_notes",
+                },
             )
             names["drug"][did] = _names(path, did, entry)
             approvals = []
@@ -123,6 +143,9 @@ class KnowledgeBase:
                 misleading,
                 tuple(entry.get("not_approved_settings") or ()),
                 str(entry.get("source", "")),
+                _text(path, did, entry, "display"),
+                _facts(path, did, entry, "risks", "risk", sources),
+                _facts(path, did, entry, "risk_notes", "note", sources),
             )
         for lid, terms in (data.get("lexicons") or {}).items():
             if lid in ENTITY_TYPES:
@@ -130,7 +153,7 @@ class KnowledgeBase:
             if not isinstance(terms, list) or not all(isinstance(t, (str, int)) for t in terms):
                 raise RuleError(path, lid, None, "a lexicon is a list of terms")
             names[lid] = {lid: tuple(str(t).lower() for t in terms)}
-        return cls(path, {str(k): str(v) for k, v in sources.items()}, drugs, parents, names, never)
+        return cls(path, {str(k): str(v) for k, v in sources.items()}, drugs, parents, names, never, labels=labels)
 
     # ------------------------------------------------------------ lookups
 
@@ -152,6 +175,41 @@ class KnowledgeBase:
         if drug.members_of:
             return [d for d in self.drugs.values() if d.drug_class == drug.members_of]
         return [drug]
+
+    # ------------------------------------------------------------ disclosure texts
+
+    def display(self, did: str) -> str:
+        drug = self.drugs[did]
+        return drug.display or drug.names[0]
+
+    def risk_entry(self, did: str) -> Drug | None:
+        """The entry whose risks stand for a drug's: its own, else its class entry's
+        (sertraline's are those of ``ssri``, the entry whose ``members_of`` is its class)."""
+        drug = self.drugs[did]
+        if drug.risks:
+            return drug
+        group = drug.drug_class or drug.members_of
+        return next((d for d in self.drugs.values() if d.risks and group and d.members_of == group), None)
+
+    def approved_uses(self, did: str) -> list[str]:
+        """What a drug (or its class's members) is FDA-approved for, as texts name it."""
+        out = []
+        for d in self.class_members(did):
+            for a in d.approved_for:
+                label = self.labels[a.condition]
+                # {condition: suicidal-ideation, with: [mdd]}: "major depressive disorder with suicidal thoughts"
+                out.append(f"{self.labels[a.with_[0]]} with {label}" if a.with_ else label)
+        return list(dict.fromkeys(out))
+
+    def off_label_uses(self, did: str, conditions: list[str]) -> list[str]:
+        """The conditions named (ids, in document order) that the drug's approvals do
+        not cover, as texts name them; a condition under a broader one listed is left
+        to it ("depression" covers "treatment-resistant depression")."""
+        named = list(dict.fromkeys(conditions))
+        claimed = set(named)
+        members = self.class_members(did)
+        uncovered = [c for c in named if not any(self._covers(d, c, claimed) for d in members)]
+        return [self.labels[c] for c in uncovered if not set(self.ancestors(c)) & set(uncovered)]
 
     def ancestors(self, cid: str) -> list[str]:
         out = []
@@ -255,6 +313,47 @@ def _mapping(path: str, ident: str, entry, allowed: set[str]) -> None:
     for key in entry:
         if key not in allowed:
             raise RuleError(path, ident, key, f"unknown key (expected one of {', '.join(sorted(allowed))})")
+
+
+def _text(path: str, ident: str, entry: dict, key: str) -> str:
+    """An optional one-line text (a display name, a label); "" where absent."""
+    value = entry.get(key)
+    if value is None:
+        return ""
+    if not isinstance(value, str) or not value.strip():
+        raise RuleError(path, ident, key, "expected a non-empty text")
+    return " ".join(value.split())
+
+
+def _facts(path: str, ident: str, entry: dict, key: str, text_key: str, sources: dict) -> tuple[Fact, ...]:
+    """``risks`` / ``risk_notes``: a list of {risk|note: text, source: id under sources}.
+    A note may name the drug with {drug} or {Drug}; nothing else is filled in."""
+    raw = entry.get(key)
+    if raw is None:
+        return ()
+    if not isinstance(raw, list) or not raw:
+        raise RuleError(path, ident, key, f"expected a non-empty list of {{{text_key}: text, source: id}}")
+    out = []
+    for i, item in enumerate(raw):
+        where = f"{key}[{i}]"
+        if not isinstance(item, dict):
+            raise RuleError(path, ident, where, f"expected a mapping {{{text_key}: text, source: id}}")
+        for k in item:
+            if k not in (text_key, "source"):
+                raise RuleError(path, ident, f"{where}.{k}", f"unknown key (expected {text_key}, source)")
+        text = item.get(text_key)
+        if not isinstance(text, str) or not text.strip():
+            raise RuleError(path, ident, f"{where}.{text_key}", "required, a non-empty text")
+        text = " ".join(text.split())
+        problem = check_template(text, NAME_FIELDS) if text_key == "note" else None
+        if problem:
+            raise RuleError(path, ident, f"{where}.{text_key}", problem)
+        source = item.get("source")
+        if not isinstance(source, str) or source not in sources:
+            known = ", ".join(sorted(map(str, sources)))
+            raise RuleError(path, ident, f"{where}.source", f"required, the id of an entry under sources (one of: {known})")
+        out.append(Fact(text, source))
+    return tuple(out)
 
 
 def _names(path: str, ident: str, entry) -> tuple[str, ...]:

@@ -84,6 +84,29 @@ class Prose:
             return os_ + min(i - ps, ln)
         return os_
 
+    def shifted(self, base: int) -> Prose:
+        """This prose, read from ``text[base:]``, mapped to offsets in ``text``."""
+        if not base:
+            return self
+        return Prose(
+            self.text,
+            self.p_starts,
+            [o + base for o in self.o_starts],
+            [o + base for o in self.o_ends],
+            self.lengths,
+            self.block_starts,
+            [Comment(c.text, c.start + base, c.end + base) for c in self.comments],
+        )
+
+    def next_prose_offset(self, offset: int) -> int | None:
+        """The original offset of the first prose character at or after ``offset``
+        (blank pieces, comments, code blocks and front matter are not prose)."""
+        best = None
+        for p, o, n in zip(self.p_starts, self.o_starts, self.lengths, strict=True):
+            if o >= offset and (best is None or o < best) and self.text[p : p + n].strip():
+                best = o
+        return best
+
     def orig_end(self, i: int) -> int:
         """Original offset just after the character at prose offset ``i - 1``."""
         if i <= 0:
@@ -93,6 +116,18 @@ class Prose:
         if oe - os_ == ln:
             return os_ + min(i - ps, ln)
         return oe
+
+
+@dataclass(frozen=True)
+class Outline:
+    """What suppressions need of a document linted in sections, which has no whole
+    Prose: its comments and, after each comment's end, where the next prose starts."""
+
+    comments: list[Comment]
+    next_after: dict[int, int | None]
+
+    def next_prose_offset(self, offset: int) -> int | None:
+        return self.next_after.get(offset)
 
 
 class ProseBuilder:

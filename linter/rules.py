@@ -13,6 +13,8 @@ approval
 requirement
     a document rule: when a ``trigger`` occurs, one of ``satisfied_by`` must
     occur somewhere in the document, else one finding at the first trigger.
+    Its ``disclosure`` is the text to add, with placeholders the knowledge base
+    fills for the document (linter/disclosure.py).
 """
 
 from __future__ import annotations
@@ -22,6 +24,7 @@ import os
 import re
 from dataclasses import dataclass, field
 
+from linter.disclosure import Template
 from linter.errors import RuleError
 from linter.rewrite import Rewrite, parse_rewrites
 from linter.yamlio import load_yaml
@@ -49,7 +52,7 @@ DOCUMENT = 10**9  # a condition window that spans the whole document
 _RULE_KEYS = {
     "id", "kind", "category", "severity", "message", "rationale", "references", "suggestion", "examples",
     "patterns", "phrases", "requires", "with", "unless", "neutralized_by", "trigger", "satisfied_by", "confidence",
-    "subsumed_by", "except", "rewrite",
+    "subsumed_by", "except", "rewrite", "disclosure",
 }
 _CLAUSE_KEYS = {"patterns", "phrases", "requires", "with", "unless", "except", "neutralized_by", "same_subject"}
 _COND_KEYS = {"kb", "window", "distinct", "absent", "main"}
@@ -84,6 +87,7 @@ class Clause:
     except_: tuple[tuple[tuple, ...], ...] = ()  # a match overlapping one of these is dropped
     neutralized_by: frozenset[str] = frozenset()
     same_subject: bool = False
+    pattern_kb: frozenset[str] = frozenset()  # the KB references its patterns name ({KB: drug:ketamine})
 
 
 @dataclass(frozen=True)
@@ -113,6 +117,7 @@ class Rule:
     subsumed_by: tuple[tuple[str, frozenset[str]], ...] = ()
     triggers: tuple[Clause, ...] = ()  # requirement rules: any of these triggers
     rewrites: tuple[Rewrite, ...] = ()  # sentence rules: how to edit the flagged sentence (linter/rewrite.py)
+    disclosure: Template | None = None  # requirement rules: the text to add, filled from the KB
 
     @property
     def scope(self) -> str:
@@ -227,18 +232,22 @@ def _rule(path: str, index: int, raw, compiler) -> Rule:
         if not isinstance(sats, list) or not sats:
             raise err("satisfied_by", "expected a non-empty list of clauses")
         satisfied = tuple(_clause(s, f"satisfied_by[{i}]", err, compiler) for i, s in enumerate(sats))
+        disclosure = Template.parse(raw["disclosure"], err) if "disclosure" in raw else None
     else:
         if CATEGORIES[category] != "sentence":
             raise err("kind", f"a {kind} rule needs a sentence-scope category")
         for key in ("trigger", "satisfied_by"):
             if key in raw:
                 raise err(key, f"only requirement rules have {key}")
+        if "disclosure" in raw:
+            raise err("disclosure", "only requirement rules have a disclosure text; a sentence rule has a rewrite")
         if raw.get("subsumed_by") and kind == "requirement":
             raise err("subsumed_by", "only sentence rules can be subsumed")
         clause_raw = {k: raw[k] for k in _CLAUSE_KEYS if k in raw}
         match = _clause(clause_raw, "", err, compiler)
         satisfied = ()
         triggers = (match,)
+        disclosure = None
     return Rule(
         rid,
         kind,
@@ -256,6 +265,7 @@ def _rule(path: str, index: int, raw, compiler) -> Rule:
         _subsumed(raw.get("subsumed_by"), err, compiler),
         triggers,
         parse_rewrites(raw.get("rewrite"), err, compiler.nlp),
+        disclosure,
     )
 
 
@@ -362,6 +372,13 @@ def _clause(raw, prefix: str, err, compiler) -> Clause:
         tuple(except_),
         frozenset(neutral),
         bool(raw.get("same_subject")),
+        frozenset(
+            str(ref)
+            for p in raw.get("patterns") or []
+            for step in p
+            if "KB" in step
+            for ref in (step["KB"] if isinstance(step["KB"], list) else [step["KB"]])
+        ),
     )
 
 

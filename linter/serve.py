@@ -102,17 +102,20 @@ def finding_json(f: Finding, paragraphs: bool) -> dict:
     sentence (``start``/``end``) and key phrase (``match.start``/``match.end``) in the
     checked text, a readable position, and the suggestion split into advice and rewrite.
 
-    ``rewrite`` is the engine's rewrite of this very sentence (source text, markup kept)
-    where the rule's rewrite applies, with ``rewrite_exact`` true; otherwise the rule's
-    generic example (or disclosure text), plain text, with ``rewrite_exact`` false."""
+    ``rewrite`` is what Accept puts into the copy: the engine's rewrite of this very
+    sentence (source text, markup kept) where the rule's rewrite applies, or the
+    disclosure text built for this document from the knowledge base (plain text), with
+    ``rewrite_exact`` true; otherwise the rule's generic example (or disclosure text),
+    plain text, with ``rewrite_exact`` false."""
     d = f.to_dict()
     d["start"], d["end"] = f.span.start, f.span.end
     d["match"].update(start=f.match.start, end=f.match.end)
     d["where"] = where(f, paragraphs)
     s = split_suggestion(f.suggestion)
     d["advice"] = s.advice
-    d["rewrite"] = f.rewrite if f.rewrite is not None else s.rewrite
-    d["rewrite_exact"] = f.rewrite is not None
+    built = f.rewrite if f.rewrite is not None else f.disclosure
+    d["rewrite"] = built if built is not None else s.rewrite
+    d["rewrite_exact"] = built is not None
     return d
 
 

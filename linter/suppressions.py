@@ -24,7 +24,7 @@ import re
 from dataclasses import dataclass, replace
 
 from linter.findings import Finding, Span
-from linter.prose import Comment, LineIndex, Prose
+from linter.prose import Comment, LineIndex, Outline, Prose
 
 DIRECTIVE_CATEGORY = "directive"
 ACTIONS = ("disable-next-line", "disable", "enable", "disable-file")
@@ -134,17 +134,14 @@ def parse(comment: Comment, text: str) -> Directive | None:
     return Directive(action, selectors, reason, start, comment.end, problem)
 
 
-def _next_prose_line(prose: Prose, lines: LineIndex, offset: int) -> int:
+def _next_prose_line(prose: Prose | Outline, lines: LineIndex, offset: int) -> int:
     """The line of the first prose character after ``offset``: blank lines, other
     comments, code blocks and front matter are not prose and are stepped over."""
-    best = None
-    for p, o, n in zip(prose.p_starts, prose.o_starts, prose.lengths, strict=True):
-        if o >= offset and (best is None or o < best) and prose.text[p : p + n].strip():
-            best = o
+    best = prose.next_prose_offset(offset)
     return lines.position(best)[0] if best is not None else 0
 
 
-def _waivers(directives: list[Directive], prose: Prose, lines: LineIndex, text_len: int):
+def _waivers(directives: list[Directive], prose: Prose | Outline, lines: LineIndex, text_len: int):
     """Reasoned directives as waivers, and the directives that are themselves problems."""
     waivers: list[_Waiver] = []
     problems: list[tuple[Directive, object, str]] = []
@@ -209,10 +206,12 @@ def _directive_finding(path: str, text: str, lines: LineIndex, d: Directive, rul
 
 
 def apply_suppressions(
-    findings: list[Finding], prose: Prose, text: str, lines: LineIndex, path: str, rules
+    findings: list[Finding], prose: Prose | Outline, text: str, lines: LineIndex, path: str, rules
 ) -> list[Finding]:
     """Mark the findings that a reasoned directive waives, and add the findings about
     directives: without a reason, unreadable, naming an unknown rule, or unused.
+
+    ``prose`` is the document's Prose, or its Outline where it was linted in sections.
 
     ``rules`` are the rules that ran; a selector must name one of them.
     """

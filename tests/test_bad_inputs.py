@@ -290,6 +290,10 @@ def test_odd_file_names_are_linted_and_named_as_given(tmp_path, monkeypatch, nam
     assert {f["path"] for f in data["findings"]} == {name}
     walked = json.loads(CliRunner().invoke(main, ["check", "--format", "json", "."]).stdout)
     assert {f["path"] for f in walked["findings"]} == {os.path.join(".", name)}
+    # the text report keeps one finding per 'path:line:col' line: a control character is escaped
+    heads = [line for line in CliRunner().invoke(main, ["check", "--", name]).stdout.splitlines() if ": error " in line or ": warning " in line]
+    shown = name.replace("\n", "\\n").replace("\t", "\\t")
+    assert heads and all(line.startswith(f"{shown}:1:") for line in heads)
 
 
 def test_symbolic_link_loops_end_and_each_file_is_linted_once(tmp_path, linter):

@@ -37,7 +37,9 @@ def annotation(f) -> str:
     message = f.message
     if f.suppressed is not None:
         message = f"(suppressed: {f.suppressed}) {message}"
-    if f.suggestion:
+    if f.disclosure is not None:
+        message += f"\nAdd: {f.disclosure}"
+    elif f.suggestion:
         message += f"\nSuggestion: {f.suggestion}"
     kind = "notice" if f.suppressed is not None else COMMANDS[f.severity]
     return command(kind, props, message)

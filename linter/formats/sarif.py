@@ -12,7 +12,9 @@ No ``fixes`` are emitted: a claimlint suggestion is an advisory rewrite of a
 whole sentence (the wording depends on the evidence the writer has), never an
 exact replacement a viewer could apply automatically. Where the rule's rewrite
 applies, the sentence rewritten is in the result's ``properties.rewrite``, for
-a reviewer to read, not for a tool to apply.
+a reviewer to read, not for a tool to apply. A document finding's disclosure
+text, built for the document from the knowledge base, is in
+``properties.disclosure`` and ends the message ("Add: ...").
 """
 
 from __future__ import annotations
@@ -78,15 +80,18 @@ def _result(f, index: dict[str, int]) -> dict:
         "endColumn": s.end_column,
         "snippet": {"text": f.text},
     }
+    message = f.message if f.disclosure is None else f"{f.message} Add: {f.disclosure}"
     out = {
         "ruleId": f.rule,
         "level": LEVELS[f.severity],
-        "message": {"text": f.message},
+        "message": {"text": message},
         "locations": [{"physicalLocation": {"artifactLocation": _location(f.path), "region": region}}],
         "properties": {"category": f.category, "scope": f.scope, "suggestion": f.suggestion},
     }
     if f.rewrite is not None:
         out["properties"]["rewrite"] = f.rewrite
+    if f.disclosure is not None:
+        out["properties"]["disclosure"] = f.disclosure
     if f.rule in index:
         out["ruleIndex"] = index[f.rule]
     if f.suppressed is not None:

@@ -257,12 +257,21 @@ function order(category) {
   return i < 0 ? 99 : i;
 }
 
+/** Whether a disclosure text was written for this page (from the knowledge base, for the
+ * drugs it promotes) or is the rule's fixed example. */
+function disclosureOrigin(f) {
+  return f.disclosure
+    ? "Written for this page from the knowledge base."
+    : "Example text: adapt it to the treatment this page promotes.";
+}
+
 function disclosure(f) {
   const index = state.findings.indexOf(f);
   return el("div", { class: `disclosure sev-${f.severity}`, dataset: { index: String(index), rule: f.rule } },
     el("h3", {}, label(f.category)),
     el("p", {}, f.message),
     el("button", { type: "button", class: "small link", onclick: () => focusFinding(index) }, `Prompted at ${f.where}`),
+    el("p", { class: "advice origin" }, disclosureOrigin(f)),
     el("blockquote", { class: "rewrite" }, f.rewrite),
     el("div", { class: "buttons" },
       el("button", { type: "button", class: "small copy", onclick: () => copy(f.rewrite, "Disclosure text copied.") }, "Copy"),
@@ -291,7 +300,8 @@ function card(f) {
     rule.rationale ? [el("h4", {}, "Why"), el("p", { class: "rationale" }, rule.rationale)] : [],
     f.references.length ? [el("h4", {}, "Source"), el("ul", { class: "references" }, f.references.map(reference))] : [],
     el("h4", {}, !sentence ? "Disclosure to add" : f.rewrite_exact ? "Suggested rewrite" : "Example rewrite (of another sentence: adapt it)"),
-    f.advice ? el("p", { class: "advice" }, f.advice) : [],
+    sentence ? [] : el("p", { class: "advice origin" }, disclosureOrigin(f)),
+    f.advice && !f.disclosure ? el("p", { class: "advice" }, f.advice) : [],
     el("blockquote", { class: "rewrite" }, f.rewrite),
     el("button", { type: "button", class: "primary accept", onclick: () => accept(f) }, "Accept rewrite"),
     sentence ? [] : el("span", { class: "advice" }, " adds it at the end of the text"));
