@@ -138,6 +138,19 @@ class _DocState:
         return self._scopes[s]
 
     def _ends_with_question(self, s: int) -> bool:
+        key = ("question", s)
+        if key not in self._whole:
+            self._whole[key] = self._question_end(s)
+        return self._whole[key]
+
+    def quotes_before(self, a: int, b: int) -> int:
+        """How many '"' tokens lie in ``[a, b)``."""
+        if "quotes" not in self._whole:
+            self._whole["quotes"] = [t.i for t in self.doc if t.text == '"']
+        q = self._whole["quotes"]
+        return bisect_left(q, b) - bisect_left(q, a)
+
+    def _question_end(self, s: int) -> bool:
         a, b = self.sent_bounds[s]
         doc = self.doc
         k = b - 1
@@ -351,7 +364,7 @@ class Linter:
         An approving quotation, with no such context, stays a claim."""
         a, b = st.sent_bounds[s]
         doc = st.doc
-        if sum(1 for i in range(a, start) if doc[i].text == '"') % 2 == 0:
+        if st.quotes_before(a, start) % 2 == 0:
             return False
         # A rebuttal in the next sentence answers a quotation that stands alone ('"Cures
         # depression." Ketamine is not a cure.'), not a testimonial that goes on.
@@ -361,7 +374,7 @@ class Linter:
         )
         if doc[first].text != '"' and first + 1 < b and doc[first + 1].text == ":":
             first = next((i for i in range(first + 2, b) if not doc[i].is_punct or doc[i].text == '"'), first)
-        standalone = doc[first].text == '"' and sum(1 for i in range(a, b) if doc[i].text == '"') % 2 == 0
+        standalone = doc[first].text == '"' and st.quotes_before(a, b) % 2 == 0
         if standalone and s + 1 < len(st.sent_bounds):
             if any(sc.category in ("negation", "refutation") for sc in st.scopes(s + 1)):
                 return True

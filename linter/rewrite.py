@@ -378,9 +378,15 @@ class _Apply:
                     n = len(words)
                     if i + n > hi or i + n <= a:
                         continue
-                    scores = [_match(self.doc[i + k], words[k]) for k in range(n)]
-                    if all(scores) and (best is None or (n, sum(scores)) > best[0]):
-                        best = ((n, sum(scores)), text)
+                    total = 0
+                    for k in range(n):  # stops at the first word that differs: most do
+                        score = _match(self.doc[i + k], words[k])
+                        if not score:
+                            break
+                        total += score
+                    else:
+                        if best is None or (n, total) > best[0]:
+                            best = ((n, total), text)
                 if best is None:
                     i += 1
                     continue

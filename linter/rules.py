@@ -402,6 +402,8 @@ class PatternCompiler:
         self._check = Matcher(nlp.vocab, validate=True)
         self._valid_steps: set[str] = set()  # token specs seen in a pattern spaCy accepted
         self._lemma_cache: dict[str, list[str]] = {}
+        self._phrase_cache: dict[str, tuple[tuple[str, str], ...]] = {}
+        self._token_cache: dict[str, list[str]] = {}
 
     def lemmas(self, text: str) -> list[str]:
         if text not in self._lemma_cache:
@@ -413,13 +415,12 @@ class PatternCompiler:
         """A phrase matches word by word: a word written in its base form matches
         every inflection ("suggest": suggests, suggested); a word written inflected
         matches only that form ("could" is not "can", "studies" not "study")."""
-        doc = self.nlp(text.lower())
-        steps = []
-        for t in doc:
-            if t.is_space:
-                continue
-            steps.append({"LEMMA": t.lemma_} if t.lemma_ == t.lower_ else {"LOWER": t.lower_})
-        return (tuple(steps),)
+        if text not in self._phrase_cache:  # the KB's names recur in many patterns: each is run once
+            doc = self.nlp(text.lower())
+            self._phrase_cache[text] = tuple(
+                ("LEMMA", t.lemma_) if t.lemma_ == t.lower_ else ("LOWER", t.lower_) for t in doc if not t.is_space
+            )
+        return (tuple({attr: value} for attr, value in self._phrase_cache[text]),)
 
     def check_kb(self, ref, err, key: str) -> None:
         try:
@@ -502,7 +503,9 @@ class PatternCompiler:
         return options
 
     def _tokens(self, word: str) -> list[str]:
-        return [t.lower_ for t in self.nlp.make_doc(word) if not t.is_space]
+        if word not in self._token_cache:
+            self._token_cache[word] = [t.lower_ for t in self.nlp.make_doc(word) if not t.is_space]
+        return self._token_cache[word]
 
     def _lemma_value(self, v):
         """A LEMMA value is itself lemmatised, so a rule may write 'cures' or 'cure'."""
