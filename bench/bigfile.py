@@ -23,9 +23,26 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 from run import OUT, PAGE_BYTES, SEED, _page, corpus_sentences, measure  # noqa: E402
 
 
-def write_file(path: Path, mb: float, seed: int = SEED) -> Path:
-    """About ``mb`` megabytes of pages one after another, blank lines between them."""
+# Sentences that make no claim: a file of them shows the memory the text itself
+# costs, apart from the findings a report must hold.
+_PLAIN = [
+    "The clinic is open from nine to five on weekdays.",
+    "Parking is available behind the building, and the entrance is on Elm Street.",
+    "Please bring a photo ID and your insurance card to the first visit.",
+    "Our front desk can answer questions about scheduling and billing.",
+    "The waiting room has water, tea and a quiet corner for reading.",
+    "Appointments can be moved up to a day before without a fee.",
+    "The office is closed on public holidays and on the last Friday of the month.",
+    "Forms can be filled in online or on paper when you arrive.",
+]
+
+
+def write_file(path: Path, mb: float, seed: int = SEED, plain: bool = False) -> Path:
+    """About ``mb`` megabytes of pages one after another, blank lines between them:
+    the corpus's prose, or with ``plain`` sentences that make no claim."""
     sentences, headings = corpus_sentences()
+    if plain:
+        sentences, headings = _PLAIN, ["Visiting us"]
     rng = random.Random(seed)
     target = int(mb * 1_000_000)
     size = 0
@@ -60,17 +77,19 @@ def main(argv: list[str] | None = None) -> None:
     ap.add_argument("--mb", type=float, default=50.0)
     ap.add_argument("--format", choices=["json", "text"], default="json")
     ap.add_argument("--scale", action="store_true", help="also a file of a fifth of the size, for the ratios")
+    ap.add_argument("--plain", action="store_true", help="sentences that make no claim (memory without findings)")
     args = ap.parse_args(argv)
     OUT.mkdir(parents=True, exist_ok=True)
     results = []
     for mb in ([args.mb / 5] if args.scale else []) + [args.mb]:
-        path = write_file(OUT / f"big-{mb:g}mb.txt", mb)
+        path = write_file(OUT / f"big-{mb:g}mb.txt", mb, plain=args.plain)
         res = lint(path, args.format)
+        res["plain"] = args.plain
         results.append(res)
         print(f"{res['mb']:>6} MB  {res['wall_s']:>7} s wall  {res['cpu_s']:>7} s CPU  "
               f"{res['peak_mb']:>6} MB peak  {res['mb_per_s']} MB/s  {res['findings']} findings", flush=True)
         path.unlink()
-    (OUT / "bigfile.json").write_text(json.dumps(results, indent=2) + "\n")
+    (OUT / ("bigfile-plain.json" if args.plain else "bigfile.json")).write_text(json.dumps(results, indent=2) + "\n")
 
 
 if __name__ == "__main__":

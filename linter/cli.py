@@ -167,9 +167,12 @@ def config_cmd(path, config_file, fmt) -> None:
 @click.option("--extend-rules", multiple=True, metavar="DIR", help="Extra rule folders.")
 def rules_cmd(rule_dirs, extend_rules) -> None:
     """List every rule: id, category, severity and what it flags."""
+    from linter.suppressions import DIRECTIVE_RULES
+
     linter = _linter(rule_dirs, extend_rules)
-    width = max(len(r.id) for r in linter.rules)
-    for r in linter.rules:
+    every = [*linter.rules, *DIRECTIVE_RULES]  # the built-in rules about suppression comments last
+    width = max(len(r.id) for r in every)
+    for r in every:
         click.echo(f"{r.id:<{width}}  {r.category:<24}  {r.severity:<7}  {r.summary}")
 
 
@@ -179,6 +182,28 @@ def rules_cmd(rule_dirs, extend_rules) -> None:
 @click.option("--extend-rules", multiple=True, metavar="DIR", help="Extra rule folders.")
 def explain(rule, rule_dirs, extend_rules) -> None:
     """Explain a rule: message, rationale, references, suggestion, disclosure text and examples."""
+    from linter.suppressions import DIRECTIVE_RULES
+
+    directive = next((d for d in DIRECTIVE_RULES if d.id == rule), None)
+    if directive is not None:
+        click.echo(
+            "\n".join(
+                [
+                    f"{directive.id}  ({directive.category}, {directive.scope} scope, {directive.severity})",
+                    "",
+                    directive.message,
+                    "",
+                    "Why:",
+                    *(f"  {line}" for line in _wrap(directive.rationale)),
+                    "",
+                    "Suggestion:",
+                    *(f"  {line}" for line in _wrap(directive.suggestion)),
+                    "",
+                    "Built in: a rule about claimlint's own suppression comments (not suppressible inline).",
+                ]
+            )
+        )
+        return
     linter = _linter(rule_dirs, extend_rules)
     r = linter.ruleset.by_id().get(rule)
     if r is None:

@@ -13,6 +13,7 @@ from click.testing import CliRunner
 from linter import __version__
 from linter.cli import main
 from linter.rules import CATEGORIES
+from linter.suppressions import DIRECTIVE_RULES
 
 CURE = "Ketamine cures depression.\n"
 CAREFUL = "Ketamine is an anesthetic used in surgery.\n"
@@ -167,8 +168,16 @@ def test_rules_lists_every_rule_with_id_category_and_severity(linter):
     result = invoke("rules")
     assert result.exit_code == 0
     rows = [line.split(None, 3) for line in result.stdout.splitlines() if line.strip()]
-    assert [(r.id, r.category, r.severity) for r in linter.rules] == [tuple(row[:3]) for row in rows]
+    listed = [*linter.rules, *DIRECTIVE_RULES]  # and the built-in rules about suppression comments
+    assert [(r.id, r.category, r.severity) for r in listed] == [tuple(row[:3]) for row in rows]
     assert all(len(row) == 4 and row[3] for row in rows)  # and a one-line summary
+
+
+@pytest.mark.parametrize("rule", DIRECTIVE_RULES, ids=lambda r: r.id)
+def test_explain_a_directive_rule(rule):
+    result = invoke("explain", rule.id)
+    assert result.exit_code == 0
+    assert rule.message in result.stdout and rule.id in result.stdout
 
 
 def test_explain_prints_message_rationale_references_and_examples(linter):
