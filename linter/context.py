@@ -46,13 +46,17 @@ class Qualifiers:
     pseudo: tuple[tuple, ...]
     affirmations: tuple[tuple, ...]
     subordinators: frozenset[str] = frozenset()
+    # Words that make a claim absolute ("completely safe", "permanent"): a hedge does
+    # not qualify a claim whose own words hold one ("completely safe when given by
+    # our doctors" still promises complete safety).
+    absolutes: tuple[tuple, ...] = ()
 
     @classmethod
     def load(cls, path: str, compiler) -> Qualifiers:
         data = load_yaml(path)
         if not isinstance(data, dict):
             raise RuleError(path, None, None, "expected a mapping")
-        allowed = {"terminators", "subordinators", "cues", "pseudo", "affirmations"}
+        allowed = {"terminators", "subordinators", "cues", "pseudo", "affirmations", "absolutes"}
         for k in data:
             if k not in allowed:
                 raise RuleError(path, None, k, "unknown key")
@@ -105,7 +109,12 @@ class Qualifiers:
         if not isinstance(subs, list) or not all(isinstance(w, str) for w in subs):
             raise RuleError(path, None, "subordinators", "expected a list of words")
         return cls(
-            cues, phrases("terminators"), phrases("pseudo"), phrases("affirmations"), frozenset(w.lower() for w in subs)
+            cues,
+            phrases("terminators"),
+            phrases("pseudo"),
+            phrases("affirmations"),
+            frozenset(w.lower() for w in subs),
+            phrases("absolutes"),
         )
 
     def register(self, matcher) -> None:
@@ -117,6 +126,8 @@ class Qualifiers:
             matcher.add("pseudo:", [list(p) for p in self.pseudo])
         if self.affirmations:
             matcher.add("affirm:", [list(p) for p in self.affirmations])
+        if self.absolutes:
+            matcher.add("absolute:", [list(p) for p in self.absolutes])
         matcher.add("comma:", [[{"ORTH": ","}]])
 
 

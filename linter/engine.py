@@ -88,6 +88,7 @@ class _DocState:
     # reaches into its neighbours only so that rules see the same context).
     own: range = range(0)
     refuted_before: bool = False  # a section before this one refutes something
+    absolutes: list[tuple[int, int]] = field(default_factory=list)  # "completely", "100%"
     _scopes: dict[int, list[Scope]] = field(default_factory=dict)
     # Answers that hold for the whole document, computed once: asked per match, they
     # would make long documents quadratic.
@@ -287,6 +288,8 @@ class Linter:
                 state.pseudo[s].append((start, end))
             elif name == "affirm:":
                 state.affirm_starts.add(start)
+            elif name == "absolute:":
+                state.absolutes.append((start, end))
             elif name == "comma:":
                 state.commas[s].append(start)
         for ts in state.terminators:
@@ -347,7 +350,12 @@ class Linter:
             if not all(self._condition(st, c, s) for c in clause.requires):
                 continue
             if clause.neutralized_by:
-                if governed(st.scopes(s), clause.neutralized_by, start, end):
+                neutral = clause.neutralized_by
+                if "hedge" in neutral and any(start <= a and b <= end for a, b in st.absolutes):
+                    # "completely safe when given by our doctors", "usually permanent":
+                    # a hedge does not make an absolute claim a fair one
+                    neutral = neutral - {"hedge"}
+                if governed(st.scopes(s), neutral, start, end):
                     continue
                 if "question" in clause.neutralized_by and st.is_question(s):
                     continue
@@ -487,13 +495,16 @@ class Linter:
         for i, clause in enumerate(rule.triggers[1:], 1):
             triggers += self.hits(st, f"rule:{rule.id}:t{i}", clause)
         triggers = sorted(t for t in triggers if t[0] in st.own)
-        req.subject.update(m.id for s, _, _ in triggers for m in st.mentions[s] if m.type == "drug")
+        # drugs compared by family: a page promoting "antidepressants" that names the
+        # risks of "SSRIs" names its subject's risks
+        family = self.kb.family
+        req.subject.update(family(m.id) for s, _, _ in triggers for m in st.mentions[s] if m.type == "drug")
         if req.first is None and triggers:
             req.first = self._finding(st, path, text, lines, rule, *triggers[0], rule.message)
         for i, clause in enumerate(rule.satisfied_by):
             for s, _, _ in self.hits(st, f"rule:{rule.id}:s{i}", clause):
                 if s in st.own:
-                    drugs = frozenset(m.id for m in st.mentions[s] if m.type == "drug")
+                    drugs = frozenset(family(m.id) for m in st.mentions[s] if m.type == "drug")
                     req.satisfiers.append(drugs if clause.same_subject else frozenset())
 
     def sentence_findings(self, st: _DocState, path: str, text: str, lines: LineIndex) -> list[Finding]:

@@ -170,6 +170,12 @@ class KnowledgeBase:
             return table[ident]
         return tuple(n for ns in table.values() for n in ns)
 
+    def family(self, did: str) -> str:
+        """The class a drug belongs to, or stands for ("SSRIs", "antidepressants" and
+        sertraline are one family); a drug outside any class is its own."""
+        drug = self.drugs[did]
+        return drug.drug_class or drug.members_of or did
+
     def class_members(self, did: str) -> list[Drug]:
         drug = self.drugs[did]
         if drug.members_of:
@@ -283,19 +289,19 @@ class KnowledgeBase:
         members = self.class_members(drug_id)
         for s in settings:
             if s in drug.not_approved_settings:
-                return f"{drug_id} is not FDA-approved for {s} use"
+                return f"{self.display(drug_id)} is not FDA-approved for {s} use"
         if not conditions:
             if drug.bare_ok:
                 return None
             if lexicons & set(drug.misleading_with):
-                approved = ", ".join(a.condition for a in drug.approved_for)
-                return f"{drug_id} is FDA-approved only for {approved}; the claim implies an approval for this use"
+                approved = _series(self.approved_uses(drug_id))
+                return f"{self.display(drug_id)} is FDA-approved only for {approved}; the claim implies an approval for this use"
             return None
         claimed = set(conditions)
         for c in conditions:
             if not any(self._covers(d, c, claimed) for d in members):
-                approved = sorted({a.condition for d in members for a in d.approved_for})
-                return f"{drug_id} is not FDA-approved for {c} (approved: {', '.join(approved)})"
+                approved = _series(self.approved_uses(drug_id)) or "nothing"
+                return f"{self.display(drug_id)} is not FDA-approved for {self.labels.get(c, c)} (approved for {approved})"
         return None
 
     def _covers(self, drug: Drug, claimed: str, all_claimed: set[str]) -> bool:
@@ -361,3 +367,8 @@ def _names(path: str, ident: str, entry) -> tuple[str, ...]:
     if not isinstance(names, list) or not names or not all(isinstance(n, (str, int)) for n in names):
         raise RuleError(path, ident, "names", "expected a non-empty list of names")
     return tuple(str(n).lower() for n in names)
+
+
+def _series(items: list[str]) -> str:
+    """'a', 'a and b', 'a, b and c'."""
+    return ", ".join(items[:-1]) + " and " + items[-1] if len(items) > 1 else "".join(items)
