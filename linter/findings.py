@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)  # slots: a report may hold a hundred thousand
 class Span:
     """Original-text offsets and their 1-based line/column (end exclusive)."""
 
@@ -17,7 +17,7 @@ class Span:
     end_column: int
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)  # slots: a report may hold a hundred thousand
 class Finding:
     path: str
     span: Span

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import json
 import os
 import shutil
@@ -51,7 +52,8 @@ def test_findings_round_trip_exactly(linter, tmp_path):
     back = store.get("L" * 64, "d" * 64, "page.md")
     assert back == findings
     assert [f.suppressed for f in back] == [f.suppressed for f in findings]
-    assert [[type(getattr(b, n)) for n in vars(b)] for b in back] == [[type(getattr(f, n)) for n in vars(f)] for f in findings]
+    names = [f.name for f in dataclasses.fields(Finding)]
+    assert [[type(getattr(b, n)) for n in names] for b in back] == [[type(getattr(f, n)) for n in names] for f in findings]
 
 
 def test_rules_round_trip_as_described(linter):
