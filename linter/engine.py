@@ -146,8 +146,12 @@ class _DocState:
 
     def quotes_before(self, a: int, b: int) -> int:
         """How many '"' tokens lie in ``[a, b)``."""
-        if "quotes" not in self._whole:
-            self._whole["quotes"] = [t.i for t in self.doc if t.text == '"']
+        if "quotes" not in self._whole:  # one array pass: a Token object per token is slow
+            import numpy as np
+            from spacy.attrs import ORTH
+
+            orth = self.doc.to_array([ORTH]).reshape(-1)
+            self._whole["quotes"] = np.flatnonzero(orth == self.doc.vocab.strings['"']).tolist()
         q = self._whole["quotes"]
         return bisect_left(q, b) - bisect_left(q, a)
 
@@ -303,9 +307,10 @@ class Linter:
 
     def _condition(self, st: _DocState, cond: Condition, s: int) -> bool:
         if cond.main or cond.window == DOCUMENT:  # the same for every sentence
-            if cond not in st._whole:
-                st._whole[cond] = self._condition_at(st, cond, s)
-            return st._whole[cond]
+            key = id(cond)  # the rules outlive the document; hashing a Condition per call was slow
+            if key not in st._whole:
+                st._whole[key] = self._condition_at(st, cond, s)
+            return st._whole[key]
         return self._condition_at(st, cond, s)
 
     def _condition_at(self, st: _DocState, cond: Condition, s: int) -> bool:
