@@ -43,9 +43,17 @@ def _blank_run(m: re.Match) -> str:
     return m.group()[0] + " " * (len(m.group()) - 1)
 
 
+# str.translate looks up every character; these are rare, so they are found first.
+_TYPOGRAPHIC = re.compile("[" + "".join(chr(c) for c in _TRANSLATE) + "]")
+
+
+def _ascii(m: re.Match) -> str:
+    return _TRANSLATE[ord(m.group())]
+
+
 def normalise(text: str) -> str:
     """Length-preserving normalisation applied to prose before tokenising."""
-    out = _PUNCT_RUN.sub(_blank_run, text.translate(_TRANSLATE))
+    out = _PUNCT_RUN.sub(_blank_run, _TYPOGRAPHIC.sub(_ascii, text))
     low = out.lower()
     if len(low) == len(out):
         return low
