@@ -1,13 +1,15 @@
 """The command line: ``claimlint check | rules | explain | eval | serve``.
 
 User errors are ClaimlintError, caught here once and printed as one line with
-exit status 2; anything else escaping is a bug.
+exit status 2, and so are click's usage errors (a bad option or a missing
+argument); anything else escaping is a bug.
 """
 
 from __future__ import annotations
 
 import sys
 from collections.abc import Iterable
+from typing import NoReturn
 
 import click
 
@@ -29,12 +31,36 @@ def _linter(rules: tuple[str, ...] = (), extend_rules: tuple[str, ...] = ()):
     return Resolver(Overrides(rules=tuple(rules), extend_rules=tuple(extend_rules))).default_linter()
 
 
+# click >= 8.2 shows the help of a bare 'claimlint' by raising this UsageError (older click prints it itself).
+_SHOWS_HELP = getattr(click.exceptions, "NoArgsIsHelpError", ())
+
+
+def _usage_error(exc: click.UsageError) -> NoReturn:
+    """Click's own wording of a bad command line, on one line: click would print its
+    usage block and a 'Try ... --help' line around it, which buries the problem."""
+    if isinstance(exc, _SHOWS_HELP):
+        raise exc
+    where = exc.ctx.command_path if exc.ctx is not None else "claimlint"
+    problem = " ".join(exc.format_message().split()).rstrip(".")
+    _fail(f"{problem} (see '{where} --help')")
+
+
 class _Group(click.Group):
+    """The root command: user errors end here, one line each, exit status 2."""
+
+    def make_context(self, info_name, args, parent=None, **extra):
+        try:  # the root's own options ('claimlint -x check')
+            return super().make_context(info_name, args, parent, **extra)
+        except click.UsageError as exc:
+            _usage_error(exc)
+
     def invoke(self, ctx):
-        try:
+        try:  # an unknown command, a subcommand's options and arguments, and the run itself
             return super().invoke(ctx)
         except ClaimlintError as exc:
             _fail(str(exc))
+        except click.UsageError as exc:
+            _usage_error(exc)
 
 
 @click.group(cls=_Group, context_settings={"help_option_names": ["-h", "--help"]})
@@ -103,6 +129,8 @@ def check(
     if verbose:
         for path, why in result.skipped:
             click.echo(f"skipped {shown_path(path)}: {why}", err=True)
+    for warning in _unlinted_warnings(result, paths, verbose):
+        click.echo(f"claimlint: warning: {warning}", err=True)
     if result.errors and (fmt != "text" or output is not None or statistics):
         # Only the text report on stdout lists unreadable files for a person to see;
         # otherwise a missing path would leave nothing but the exit status.
@@ -119,6 +147,23 @@ def check(
     ):
         sys.exit(ExitCode.FINDINGS)
     sys.exit(ExitCode.CLEAN)
+
+
+def _unlinted_warnings(result, paths: tuple[str, ...], verbose: bool) -> list[str]:
+    """What a run left unlinted that the user would not expect: a file named on the
+    command line that the config excludes, and a run that linted nothing at all, which
+    would otherwise pass as clean without a word (the exit status stays 0, as ruff's)."""
+    from linter.formats.text import shown_path
+    from linter.sources import EXTENSIONS
+
+    named = set(paths)
+    excluded = {p: why for p, why in result.skipped if p in named}  # a named file is skipped only when excluded
+    out = [f"{shown_path(p)}: not linted, {why}" for p, why in excluded.items()]
+    if result.files == 0 and not result.errors:
+        n = len(result.skipped)
+        skipped = f"; {n} skipped" + ("" if verbose else ", see --verbose") if n else ""
+        out.append(f"no file was linted (supported: {', '.join(EXTENSIONS)}{skipped})")
+    return out
 
 
 def _report(fmt: str, result, resolver, color: bool, statistics: bool, show_suppressed: bool) -> Iterable[str]:
@@ -171,18 +216,23 @@ def rules_cmd(rule_dirs, extend_rules) -> None:
 
     linter = _linter(rule_dirs, extend_rules)
     every = [*linter.rules, *DIRECTIVE_RULES]  # the built-in rules about suppression comments last
-    width = max(len(r.id) for r in every)
-    for r in every:
-        click.echo(f"{r.id:<{width}}  {r.category:<24}  {r.severity:<7}  {r.summary}")
+    click.echo("\n".join(_rule_table(every)))
+
+
+def _rule_table(rules) -> list[str]:
+    """One row per rule: id, category, severity and what it flags."""
+    width = max(len(r.id) for r in rules)
+    return [f"{r.id:<{width}}  {r.category:<24}  {r.severity:<7}  {r.summary}" for r in rules]
 
 
 @main.command()
-@click.argument("rule")
+@click.argument("rule", metavar="RULE|CATEGORY")
 @click.option("--rules", "rule_dirs", multiple=True, metavar="DIR", help="Rule folders instead of the bundled rules.")
 @click.option("--extend-rules", multiple=True, metavar="DIR", help="Extra rule folders.")
 def explain(rule, rule_dirs, extend_rules) -> None:
-    """Explain a rule: message, rationale, references, suggestion, disclosure text and examples."""
-    from linter.suppressions import DIRECTIVE_RULES
+    """Explain a rule: message, rationale, references, suggestion, disclosure text and examples.
+    Given a category or prefix (as --select takes, e.g. 'efficacy'), list the rules it selects."""
+    from linter.suppressions import DIRECTIVE_RULES, selected
 
     directive = next((d for d in DIRECTIVE_RULES if d.id == rule), None)
     if directive is not None:
@@ -207,7 +257,13 @@ def explain(rule, rule_dirs, extend_rules) -> None:
     linter = _linter(rule_dirs, extend_rules)
     r = linter.ruleset.by_id().get(rule)
     if r is None:
-        raise ClaimlintError(f"no rule {rule!r} (see 'claimlint rules')")
+        matching = [m for m in (*linter.rules, *DIRECTIVE_RULES) if selected((rule,), m.id, m.category)]
+        if not matching:
+            raise ClaimlintError(f"no rule, category or prefix {rule!r} (see 'claimlint rules')")
+        click.echo(f"{rule!r} selects {len(matching)} rule{'s' if len(matching) != 1 else ''}:\n")
+        click.echo("\n".join(_rule_table(matching)))
+        click.echo(f"\nRun 'claimlint explain <id>' for one of them, e.g. 'claimlint explain {matching[0].id}'.")
+        return
     lines = [
         f"{r.id}  ({r.category}, {r.scope} scope, {r.severity})",
         "",

@@ -39,7 +39,7 @@ FINDING_KEYS = [
 
 
 def invoke(*args: str, stdin: bytes | None = None):
-    return CliRunner().invoke(main, list(args), input=stdin)
+    return CliRunner().invoke(main, list(args), input=stdin, prog_name="claimlint")
 
 
 def check_json(*args: str):
@@ -118,6 +118,91 @@ def test_bad_option_is_exit_2(tmp_path):
     assert invoke("check", write(tmp_path, "a.md", CURE), "--format", "xml").exit_code == 2
 
 
+@pytest.mark.parametrize(
+    ("args", "problem", "command"),
+    [
+        (
+            ["check", "--format", "xml", "site"],
+            "Invalid value for '--format': 'xml' is not one of 'text', 'json'",
+            "check",
+        ),
+        (["check", "--jobs", "0", "site"], "Invalid value for '-j' / '--jobs': 0 is not in the range", "check"),
+        (["check"], "Missing argument 'PATHS...'", "check"),
+        (["-v", "check", "site"], "No such option '-v'", None),
+        (["no-such-command"], "No such command 'no-such-command'", None),
+        (["explain"], "Missing argument", "explain"),
+    ],
+    ids=["bad-choice", "out-of-range", "missing-paths", "root-option", "unknown-command", "explain-no-rule"],
+)
+def test_a_usage_error_is_one_line_on_stderr_with_click_wording_and_exit_2(args, problem, command):
+    result = invoke(*args)
+    assert result.exit_code == 2
+    assert result.stdout == ""
+    [line] = result.stderr.splitlines()
+    assert line.startswith(f"claimlint: error: {problem}")
+    where = f"claimlint {command}" if command else "claimlint"
+    assert line.endswith(f"(see '{where} --help')")
+
+
+def test_help_still_works_for_the_root_and_a_command():
+    for args in (["--help"], ["check", "--help"], ["check", "-h"]):
+        result = invoke(*args)
+        assert result.exit_code == 0 and result.stdout.startswith("Usage: claimlint"), args
+    assert "Commands:" in invoke().output  # a bare 'claimlint' shows the help, not an error line
+
+
+# ---------------------------------------------------------------- runs that lint nothing
+
+
+def warnings_of(result) -> list[str]:
+    return [ln for ln in result.stderr.splitlines() if ln.startswith("claimlint: warning: ")]
+
+
+def test_an_empty_folder_passes_with_one_warning_naming_the_supported_types(tmp_path):
+    from linter.sources import EXTENSIONS
+
+    (tmp_path / "empty").mkdir()
+    result = invoke("check", str(tmp_path / "empty"))
+    assert result.exit_code == 0
+    [warning] = warnings_of(result)
+    assert "no file was linted" in warning
+    assert all(ext in warning for ext in EXTENSIONS) and "skipped" not in warning
+
+
+def test_a_folder_of_unsupported_files_says_how_many_were_skipped(tmp_path):
+    folder = tmp_path / "docs"
+    names = ["a.mdx", "b.rst", "c.mdx"]
+    for name in names:
+        write(folder, name, CURE)
+    result = invoke("check", str(folder))
+    assert result.exit_code == 0
+    [warning] = warnings_of(result)
+    assert "no file was linted" in warning and f"{len(names)} skipped, see --verbose" in warning
+    verbose = invoke("check", "--verbose", str(folder))
+    assert sum(ln.startswith("skipped ") for ln in verbose.stderr.splitlines()) == len(names)
+
+
+def test_a_named_file_the_config_excludes_is_said_to_be_skipped(tmp_path):
+    write(tmp_path, ".claimlint.yaml", 'root: true\nexclude: ["drafts/"]\n')
+    draft = write(tmp_path, "drafts/new.md", CURE)
+    alone = invoke("check", "--no-cache", draft)
+    assert alone.exit_code == 0
+    excluded, nothing = warnings_of(alone)
+    assert draft in excluded and "excluded by 'exclude'" in excluded
+    assert "no file was linted" in nothing and "1 skipped" in nothing
+    together = invoke("check", "--no-cache", draft, write(tmp_path, "ok.md", CAREFUL))
+    assert together.exit_code == 0
+    assert [draft in w for w in warnings_of(together)] == [True]  # the exclusion, and no 'nothing linted'
+
+
+def test_a_run_that_lints_a_file_warns_of_nothing(tmp_path):
+    folder = tmp_path / "site"
+    write(folder, "ok.md", CAREFUL)
+    write(folder, "notes.mdx", CAREFUL)
+    result = invoke("check", "--no-cache", str(folder))
+    assert result.exit_code == 0 and warnings_of(result) == []
+
+
 # ---------------------------------------------------------------- selection
 
 
@@ -189,6 +274,22 @@ def test_explain_prints_message_rationale_references_and_examples(linter):
     assert " ".join(rule.rationale.split()[:6]) in " ".join(out.split())
     assert all(ref in out for ref in rule.references)
     assert all(repr(ex) in out for ex in rule.examples.flag + rule.examples.pass_)
+
+
+@pytest.mark.parametrize("name", ["efficacy", "safety.absolute", "directive"])
+def test_explain_a_category_or_prefix_lists_the_rules_it_selects(linter, name):
+    every = [*linter.rules, *DIRECTIVE_RULES]
+    expected = [r.id for r in every if name in (r.category, r.category.split(".")[0]) or r.id.split("-")[0] == name]
+    assert expected
+    result = invoke("explain", name)
+    assert result.exit_code == 0, result.stderr
+    by_id = {r.id: r for r in every}
+    rows = [row for row in map(str.split, result.stdout.splitlines()) if row and row[0] in by_id]
+    assert [row[0] for row in rows] == expected
+    for rule_id, category, severity, *summary in rows:
+        r = by_id[rule_id]
+        assert (category, severity, " ".join(summary)) == (r.category, r.severity, " ".join(r.summary.split()))
+    assert f"claimlint explain {expected[0]}" in result.stdout
 
 
 def test_explain_an_unknown_rule_is_exit_2_with_one_line():

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import json
 import re
+from dataclasses import replace
 from pathlib import Path
 
 import pytest
@@ -101,3 +103,35 @@ def test_suppressed_findings_only_on_request(tmp_path, linter):
     assert "safety-absolute" not in plain.stdout and plain.exit_code == 0
     shown = CliRunner().invoke(main, ["check", "--format", "github", "--show-suppressed", str(page)])
     assert shown.stdout.startswith("::notice ") and "title=safety-absolute" in shown.stdout
+
+
+def test_the_rewrite_is_shown_on_one_line_before_the_suggestion_and_escaped():
+    rewrite = "Ketamine may ease,\n  for some: 100% of nothing."
+    m = COMMAND.match(annotation(replace(finding(), rewrite=rewrite)))
+    assert m
+    shown = unescape_data(m["message"]).split("\n")
+    assert shown == ["m", "Rewrite: Ketamine may ease, for some: 100% of nothing.", "Suggestion: s"]
+    assert "Rewrite:" not in annotation(finding())  # no rewrite, no line for it
+
+
+def test_a_disclosure_replaces_the_suggestion_as_before():
+    m = COMMAND.match(annotation(replace(finding(), disclosure="Talk to your provider.")))
+    assert unescape_data(m["message"]).split("\n") == ["m", "Add: Talk to your provider."]
+
+
+def test_each_finding_s_rewrite_reaches_its_annotation(tmp_path, linter):
+    claims = [linter.ruleset.by_id()[rule].examples.flag[0] for rule in ("efficacy-cure", "safety-absolute")]
+    page = tmp_path / "page.md"
+    page.write_text("\n\n".join(claims) + "\n")
+    report = CliRunner().invoke(main, ["check", "--no-cache", "--format", "json", str(page)])
+    rewrites = {(f["rule"], f["line"]): f["rewrite"] for f in json.loads(report.stdout)["findings"] if f["rewrite"]}
+    assert rewrites
+    github = CliRunner().invoke(main, ["check", "--no-cache", "--format", "github", str(page)])
+    shown = {}
+    for line in github.stdout.splitlines():
+        m = COMMAND.match(line)
+        assert m, line
+        for part in unescape_data(m["message"]).split("\n"):
+            if part.startswith("Rewrite: "):
+                shown[(m["title"], int(m["line"]))] = part.removeprefix("Rewrite: ")
+    assert shown == {key: " ".join(text.split()) for key, text in rewrites.items()}

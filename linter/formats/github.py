@@ -6,6 +6,9 @@ as the Actions runner unescapes them (actions/runner ActionCommand.cs):
 ``%``, CR and LF in the message; those and ``:`` and ``,`` in properties. The
 runner drops an annotation whose ``col``/``endColumn`` are set on a span over
 several lines (actions/runner#4167), so columns are given only for one-line spans.
+The message is the finding's, then as in the text report the flagged sentence
+rewritten (where the rule's rewrite applies), then the disclosure to add or the
+rule's suggestion.
 """
 
 from __future__ import annotations
@@ -37,6 +40,8 @@ def annotation(f) -> str:
     message = f.message
     if f.suppressed is not None:
         message = f"(suppressed: {f.suppressed}) {message}"
+    if f.rewrite is not None:  # the flagged sentence rewritten; the suggestion then stays as the advice
+        message += f"\nRewrite: {' '.join(f.rewrite.split())}"
     if f.disclosure is not None:
         message += f"\nAdd: {f.disclosure}"
     elif f.suggestion:
