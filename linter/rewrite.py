@@ -45,6 +45,26 @@ outside the edited words is kept verbatim. An edit that would cut through
 markup (an edited word that is not verbatim in the source, a removed gap that
 is not whitespace) makes its alternative fail; where none applies the finding
 has no rewrite, and the rule's suggestion stands as the generic example it is.
+
+No rewrite is better than a wrong one, so the operations also refuse edits that
+would read wrong, whatever the rule (each fails its alternative):
+
+- a replaced comparative takes the quantity before it along ("3x more effective
+  than" -> "different from", not "3x different from");
+- a negative determiner ("no", "zero") is edited only where a word governs it
+  ("has no side effects"), not as one item of a verbless list ("No needles, no
+  clinic, no side effects"), where removing it inverts the item;
+- ``negate`` ends the sentence before a clause that draws a consequence from
+  the claim (", so ...", ", which means ...": negated, the claim no longer
+  supports it), and refuses a claim given as a reason ("Because it is approved");
+- a modal goes before the adverbs of its verb ("may actually rewire", not
+  "actually may rewire"), and never onto an imperative outside the key phrase
+  ("Call us today to feel better ...": the claim is not the call);
+- quotation marks and brackets balanced in the sentence stay balanced.
+
+Whether a rewrite clears its finding is checked by tests/test_rewrite.py for
+every rule's examples, not at run time: re-linting every rewritten sentence
+would about double the time of a run.
 """
 
 from __future__ import annotations
@@ -88,6 +108,31 @@ _SUBJECT_PRONOUNS = _set("you we they it he she this that which")
 _PARTICLES = _set("out off up down back like even still well over near right just only about around home away")
 _VERB_ADVERBS = _set("also still even now often really truly actually just finally quickly")
 _FINAL = _set(". ! ? … ...")
+# Before a comparative, what measures it: "3x more effective", "two times faster", "far better".
+_QUANTITY = _set(
+    "x times fold % percent twice thrice double triple half far much way significantly "
+    "dramatically substantially considerably vastly markedly"
+)
+_COMPARATIVES = _set("more less better worse fewer superior inferior")
+# What makes a clause a comparison, by lemma: "than SSRIs", "outperform every antidepressant".
+_COMPARISON = _set("than outperform surpass outdo outshine superior inferior")
+_NEGATIVE_DETERMINERS = _set("no zero")
+_NEGATIVES = _NEGATIVE_DETERMINERS | _set("nothing none never without")
+# After a claim, a clause that draws a consequence from it ("..., so you can trust it").
+_CONSEQUENCES = (
+    ("so",),
+    ("which", "means"),
+    ("which", "is", "why"),
+    ("that", "'s", "why"),
+    ("therefore",),
+    ("thus",),
+    ("meaning",),
+    ("so", "that"),
+    ("which", "makes"),
+)
+_SUBORDINATORS = _set("because since as given")
+# Pairs whose balance a rewrite keeps: (opening, closing); the same character for straight quotes.
+_PAIRS = (('"', '"'), ("“", "”"), ("(", ")"), ("[", "]"))  # not ‘’: ’ is also an apostrophe
 
 
 @dataclass(frozen=True)
@@ -245,11 +290,15 @@ class Rewriter:
     def rewrite(self, alternatives: tuple[Rewrite, ...], claim: Claim) -> str | None:
         """The sentence rewritten by the first alternative that applies, or None.
 
+        An alternative applies when its operations find what they act on and its
+        output keeps the sentence's quotes and brackets balanced.
+
         None also for a question and the answer that affirms it ("Can ketamine treat
         PTSD? Yes."): the claim is the pair, and no edit of words makes it a fair one."""
         doc, (lo, hi) = claim.doc, claim.sent
         if any(doc[k].text == "?" and any(doc[m].is_alpha for m in range(k + 1, hi)) for k in range(lo, hi)):
             return None
+        old = claim.text[claim.span[0] : claim.span[1]]
         for alt in alternatives:
             if alt.if_reason and not (claim.reason and any(r in claim.reason.lower() for r in alt.if_reason)):
                 continue
@@ -258,9 +307,21 @@ class Rewriter:
             except _Unsafe:
                 continue
             out = _render(claim, edits)
-            if out != claim.text[claim.span[0] : claim.span[1]]:
+            if out != old and _keeps_balance(old, out):
                 return out
         return None
+
+
+def _balance(text: str) -> tuple[bool, ...]:
+    """Per pair of _PAIRS, whether the text opens as many as it closes."""
+    return tuple(text.count(a) % 2 == 0 if a == b else text.count(a) == text.count(b) for a, b in _PAIRS)
+
+
+def _keeps_balance(old: str, new: str) -> bool:
+    """Whether each quote or bracket pair is as balanced in the rewrite as in the sentence: a
+    pair balanced there stays balanced, and a quotation that opens in this sentence and
+    closes in the next stays open, so that the document around it still closes it."""
+    return _balance(old) == _balance(new)
 
 
 def _render(claim: Claim, edits: list[_Edit]) -> str:
@@ -315,10 +376,21 @@ class _Apply:
                 raise _Unsafe
         return s, self._clean(j - 1)[1]
 
-    def _removal(self, i: int, j: int) -> list[_Edit]:
-        """Remove tokens i..j-1 with the space before them (after them, at the sentence start)."""
+    def _removal(self, i: int, j: int, in_list: bool = True) -> list[_Edit]:
+        """Remove tokens i..j-1 with the space before them (after them, at the sentence start);
+        ``in_list``: with the comma before them, where they are an item of a list of modifiers."""
         s, e = self._words(i, j)
         lo, hi = self.c.sent
+        if (
+            in_list
+            and i > lo + 1
+            and j < hi
+            and self.doc[i - 1].text == ","
+            and self.doc[j].is_alpha
+            and self.doc[i - 2].is_alpha
+        ):
+            i -= 1  # one of a list of modifiers: "rapid, lasting relief" -> "rapid relief"
+            s = self._words(i, j)[0]
         if i > lo:
             gap = self._gap(i - 1, i)
             if gap and not gap.isspace():
@@ -353,6 +425,7 @@ class _Apply:
         out: list[_Edit] = []
         if alt.replace or alt.drop:
             out += self._replace([(w, t) for w, t in alt.replace] + [(w, "") for w in alt.drop])
+            self._no_comparison_left()
         if alt.negate:
             out += self._negate(alt.negate)
         if alt.modal:
@@ -391,6 +464,15 @@ class _Apply:
                     i += 1
                     continue
                 (n, _), text = best
+                if self.doc[i].lower_ in _NEGATIVE_DETERMINERS and not self._governed(i):
+                    raise _Unsafe
+                if self.doc[i].lower_ in _COMPARATIVES or self._comparative(i):
+                    q = self._quantity_before(i)
+                    if q < i:  # "3x more effective than" -> "different from", not "3x different from"
+                        if q > lo and self._verb_like(q - 1, inside=False) and self.doc[q - 1].lemma_ != "be":
+                            raise _Unsafe  # "works 3x faster than": the table's "works faster" no longer applies
+                        out += self._removal(q, i, in_list=False)
+                        self.removed.update(range(q, i))
                 if text:
                     s, e = self._words(i, i + n)
                     old = self.c.text[s:e]
@@ -406,6 +488,53 @@ class _Apply:
         if not out:
             raise _Unsafe
         return out
+
+    def _no_comparison_left(self) -> None:
+        """A word edit that leaves a comparison in its clause ("Clinically proven to outperform
+        every antidepressant" -> "Clinically studied to outperform ...") still makes the
+        superiority claim, now softened in its wording only: the alternative fails."""
+        edited = set(self.removed) | {k for i, (j, _) in self.replaced.items() for k in range(i, j)}
+        a = min(edited, default=self.c.phrases[0][0])
+        end = self._clause_end(a + 1) or self.c.sent[1]
+        for k in range(self._clause_start(a), end):
+            # a "than" right after the edit is the replacement's own: "works differently than"
+            if (
+                k not in edited
+                and self.doc[k].lemma_ in _COMPARISON
+                and not (k - 1 in edited and self.doc[k].lower_ == "than")
+            ):
+                raise _Unsafe
+
+    def _comparative(self, i: int) -> bool:
+        """A comparative adjective or adverb ("faster", "safer"): its lemma plus -er or -r."""
+        low, lemma = self.doc[i].lower_, self.doc[i].lemma_
+        return low != lemma and low in (lemma + "er", lemma + "r", lemma[:-1] + "ier")
+
+    def _quantity_before(self, i: int) -> int:
+        """The first token of what measures the comparative at i ("3x", "50 %", "two times",
+        "far"); i where nothing does."""
+        k = i
+        while k > self.c.sent[0]:
+            t = self.doc[k - 1]
+            low = t.lower_
+            if t.like_num or low in _QUANTITY or (low[:-1].isdigit() and low[-1:] == "x"):
+                k -= 1
+            elif low in ("to", "-") and k - 2 >= self.c.sent[0] and self.doc[k - 2].like_num:
+                k -= 1  # "two to three times"
+            else:
+                break
+        return k
+
+    def _governed(self, i: int) -> bool:
+        """Whether a negative determiner at i may be edited: not where it opens an item of a
+        list of negatives ("No needles, no clinic, no side effects", "no daily pill, no
+        withdrawal, nothing"), whose item, without it, inverts its sense beside the others.
+        Governed by a word ("has no side effects"), or alone ("Zero risk of addiction"), it may."""
+        doc, lo = self.doc, self.c.sent[0]
+        prev = doc[i - 1] if i > lo else None
+        if prev is not None and any(c.isalpha() for c in prev.text) and prev.lower_ not in ("and", "or", "nor"):
+            return True
+        return not any(doc[k].lower_ in _NEGATIVES for k in range(*self.c.sent) if k != i)
 
     def _modal(self, modal: str, edits: list[_Edit]) -> list[_Edit]:
         t = self._verb()
@@ -423,12 +552,29 @@ class _Apply:
             base = base[:1].lower() + base[1:]
         s, e = self._words(t, end)
         edits = [x for x in edits if x.start != s]
+        adverb = self._adverbs_before(t)
+        if adverb is not None:  # "It actually rewires" -> "It may actually rewire"
+            a, _ = self._clean(adverb)
+            title = self.c.text[a : a + 1].isupper()  # a headline: "That Finally Works" -> "That May Finally Work"
+            if title and self.c.text[s : s + 1].isupper():
+                base = base[:1].upper() + base[1:]
+            return edits + [_Edit(a, a, f"{modal.capitalize() if title else modal} "), _Edit(s, e, base)]
         text = f"{modal} {base}"
         if self._opens_clause(t) and doc[t].lower_ == doc[t].lemma_:
             text = f"you {text}"  # an imperative: "Feel better" -> "You may feel better"
         if self.c.text[s:e][:1].isupper():
             text = text[0].upper() + text[1:]
         return edits + [_Edit(s, e, text)]
+
+    def _adverbs_before(self, t: int) -> int | None:
+        """The first of the adverbs kept before the verb, after its subject ("Clients typically
+        notice"): a modal goes before them. None where there are none, or where they open
+        the sentence ("Quickly melts away stress"), which a modal cannot precede."""
+        k = self._subject_end(t)
+        kept = [i for i in range(k + 1, t) if i not in self.removed and self.doc[i].is_alpha]
+        if not kept or k < self.c.sent[0] or not any(c.isalnum() for c in self.doc[k].text):
+            return None
+        return kept[0]
 
     def _modal_before(self, t: int) -> int | None:
         """A modal already governing the verb ("will work", "can also offer")."""
@@ -441,17 +587,32 @@ class _Apply:
         return None
 
     def _verb(self) -> int | None:
-        """The claim's verb: the first in the key phrase, else the nearest finite verb before it in its clause."""
+        """The claim's verb: the first in the key phrase; else, where the key phrase is only
+        adverbs ("permanently fixes"), the verb right after it; else the nearest finite verb
+        before it in its clause. Not an imperative before the key phrase ("Call us today to
+        feel better this week": the claim is in the infinitive, and "You may call" no fix).
+        An imperative that governs the key phrase directly takes it ("Feel better today")."""
         a, b = self.c.phrases[0]
         for i in range(a, b):
             if i not in self.removed and self._verb_like(i, inside=True):
                 return i
-        for i in range(a - 1, self.c.sent[0] - 1, -1):
-            if self.doc[i].lower_ in _CLAUSE_BREAKS:
-                break
-            if i not in self.removed and self._verb_like(i, inside=False):
+        if all(self._adverb(i) for i in range(a, b)):
+            i = b
+            while i < self.c.sent[1] and self._adverb(i):
+                i += 1
+            if i < self.c.sent[1] and self._verb_like(i, inside=False):
                 return i
+        for i in range(a - 1, self.c.sent[0] - 1, -1):
+            if self.doc[i].lower_ in _CLAUSE_BREAKS and not (i + 1 in self.removed and self.doc[i].text == ","):
+                break  # (a comma before a removed modifier went with it: "offers rapid, lasting relief")
+            if i not in self.removed and self._verb_like(i, inside=False):
+                imperative = self._opens_clause(i) and self.doc[i].lower_ == self.doc[i].lemma_
+                return None if imperative and any(self.doc[k].lower_ == "to" for k in range(i + 1, a)) else i
         return None
+
+    def _adverb(self, i: int) -> bool:
+        low = self.doc[i].lower_
+        return low in _VERB_ADVERBS or (low.endswith("ly") and low != "only")
 
     def _verb_like(self, i: int, inside: bool) -> bool:
         """Whether token i reads as a present-tense verb that a modal can govern.
@@ -557,10 +718,12 @@ class _Apply:
             chain.insert(0, i)
             i -= 1
         if chain and any(doc[k].lemma_ == "be" or doc[k].lower_ in ("'s", "'re") for k in chain):
+            if any(doc[k].lower_ in _SUBORDINATORS for k in range(max(lo, self._clause_start(i) - 1), i + 1)):
+                raise _Unsafe  # "Because it is approved for X, ...": negated, the reason reads as none
             _, e = self._clean(chain[0])
             # "is also FDA-approved" -> "is not FDA-approved" (not "is not also"); "not fully" stays
             gone = [r for k in adverbs if doc[k].lower_ in _ADDITIVE for r in self._removal(k, k + 1)]
-            return [_Edit(e, e, f" {word}"), *gone]
+            return [_Edit(e, e, f" {word}"), *gone, *self._consequence_cut(b)]
         # "our FDA-approved therapy": a participle before a noun is a claim about it; remove it
         last = doc[b - 1]
         if (
@@ -573,6 +736,33 @@ class _Apply:
             self.removed.update(range(a, b))
             return self._removal(a, b)
         raise _Unsafe
+
+    def _clause_start(self, i: int) -> int:
+        """The first token of the clause that token i is in, after the word or mark that opens it."""
+        k = i
+        while k > self.c.sent[0] and self.doc[k - 1].lower_ not in _CLAUSE_BREAKS:
+            k -= 1
+        return k
+
+    def _consequence_cut(self, b: int) -> list[_Edit]:
+        """Where a clause after the claim draws a consequence from it ("..., so many people
+        find they sleep like a baby", "which means ..."), the sentence ends before it: the
+        negated claim no longer supports it. The cut runs to the final punctuation, kept."""
+        doc, hi = self.doc, self.c.sent[1]
+        for k in range(b, hi):
+            found = [c for c in _CONSEQUENCES if tuple(t.lower_ for t in doc[k : k + len(c)]) == c]
+            if not found:
+                continue
+            start = k - 1 if k - 1 >= b and doc[k - 1].text == "," else k
+            if start == k and len(max(found, key=len)) == 1:
+                continue  # a lone "so" with no comma before it ("so fast", "is so") opens no clause
+            end = hi
+            while end > k and (doc[end - 1].text in _FINAL or doc[end - 1].text in ('"', "”", ")", "'")):
+                end -= 1
+            s, _ = self._words(start, end)
+            _, e = self._orig(end - 1)
+            return [_Edit(s, e, "")]
+        return []
 
     def _prefix(self, text: str, edits: list[_Edit]) -> list[_Edit]:
         i = self.first_word

@@ -212,3 +212,137 @@ def test_text_and_sarif_show_the_rewrite(linter):
     props = {r["ruleId"]: r["properties"] for r in sarif["runs"][0]["results"]}
     assert props["efficacy-cure"]["rewrite"] == "Ketamine may ease symptoms of depression for some patients."
     assert "rewrite" not in props["consult-disclosure"]
+
+
+# ---------------------------------------------------------------- rewrites that read well (issue 7, point 3)
+
+
+def _cleared(linter, text: str, f, kind: str = "markdown") -> bool:
+    """Whether the document, with the rewrite accepted, no longer has the finding's rule there."""
+    after = _accept(text, f)
+    end = f.span.start + len(f.rewrite)
+    return not [
+        g
+        for g in linter.lint_text(after, kind, "doc")
+        if g.rule == f.rule and g.span.start < end and f.span.start < g.span.end
+    ]
+
+
+@pytest.mark.parametrize(
+    ("text", "rule", "expected"),
+    [
+        # 1. dropping one "no" from a list of negatives inverts its item: no rewrite
+        ("Ketamine at home: no needles, no clinic, no side effects worth worrying about.", "safety-absolute", None),
+        ("No needles, no clinic, no risk with our ketamine troches.", "safety-absolute", None),
+        # ... while a governed "no" may go: "there's no potential" -> "there's potential"
+        ("Our ketamine therapy has no side effects.", "safety-absolute", "Our ketamine therapy has side effects."),
+        # 2. the ratio before a comparative goes with it
+        (
+            "Ketamine is 3x more effective than traditional antidepressants.",
+            "comparative-superiority",
+            "Ketamine is different from traditional antidepressants.",
+        ),
+        (
+            "IV ketamine is 50% better than SSRIs.",
+            "comparative-superiority",
+            "IV ketamine is different from SSRIs.",
+        ),
+        # 4. the modal goes before the verb's adverbs, and the duration rule drops "permanently"
+        (
+            "Ketamine permanently fixes depression.",
+            "efficacy-unqualified",
+            "Ketamine may permanently fix depression for some patients.",
+        ),
+        (
+            "Ketamine permanently fixes depression.",
+            "duration-permanent",
+            "Ketamine may fix depression for some patients.",
+        ),
+        (
+            "Ketamine actually rewires the brain.",
+            "efficacy-unqualified",
+            "Ketamine may actually rewire the brain for some patients.",
+        ),
+        # 5. "rapid, lasting relief": the list's comma goes with "lasting"
+        (
+            "Ketamine offers rapid, lasting relief from depression.",
+            "duration-permanent",
+            "Ketamine may offer rapid relief from depression for some patients.",
+        ),
+        (
+            "Thanks to ketamine, my anxiety is gone for good.",
+            "duration-permanent",
+            "Thanks to ketamine, my anxiety is gone.",
+        ),
+        # 8. a consequence drawn from a negated claim goes; a claim given as a reason is not negated
+        (
+            "Lexapro is FDA approved for insomnia, so many people find they sleep like a baby.",
+            "approval-misstated",
+            "Lexapro is not FDA approved for insomnia.",
+        ),
+        (
+            "Lexapro is FDA-approved for insomnia, which means you will sleep like a baby.",
+            "approval-misstated",
+            "Lexapro is not FDA-approved for insomnia.",
+        ),
+        ("Because Lexapro is FDA-approved for insomnia, you can trust it.", "approval-misstated", None),
+    ],
+)
+def test_rewrites_that_read_well_and_clear(linter, text, rule, expected):
+    """Each rewrite reads as written here (or is absent, the generic suggestion standing),
+    and accepted into the text, it clears the finding."""
+    f = _finding(linter, text, rule)
+    assert f.rewrite == expected
+    if expected is not None:
+        assert _cleared(linter, text, f)
+
+
+def test_the_modal_skips_an_imperative_outside_the_claim(linter):
+    """3. "Call us today to start feeling better this week": the claim is in the
+    infinitive; "You may call us" is no fix, and no rewrite is better than that one."""
+    text = "Our ketamine clinic treats depression. Call us today to start feeling better this week.\n"
+    f = _finding(linter, text, "onset-instant")
+    assert f.text.startswith("Call us today")
+    if f.rewrite is not None:
+        assert not f.rewrite.lower().startswith("you may call")
+        assert _cleared(linter, text, f)
+
+
+def test_an_imperative_that_is_the_claim_takes_the_modal(linter):
+    f = _finding(linter, "Feel better immediately after your very first infusion.", "onset-instant")
+    assert f.rewrite == "You may feel better after your very first infusion for some patients."
+
+
+def _balanced(text: str, opening: str, closing: str) -> bool:
+    if opening == closing:
+        return text.count(opening) % 2 == 0
+    return text.count(opening) == text.count(closing)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        '"After my second infusion, my depression was gone. I feel like me again." - Dana',
+        'Jane said: "After my second infusion, my depression was gone," and she smiled.',
+        "(After my second infusion, my depression was gone for good.)",
+        "“After my second infusion, my depression was completely gone.”",
+    ],
+)
+def test_quotes_and_brackets_stay_balanced(linter, text):
+    """6. A rewrite inside a quotation keeps each quote and bracket pair as balanced as it was."""
+    findings = [f for f in linter.lint_text(text, "markdown", "doc") if f.scope == "sentence" and f.rewrite]
+    assert findings
+    for f in findings:
+        for a, b in (('"', '"'), ("(", ")"), ("“", "”")):
+            assert _balanced(f.rewrite, a, b) == _balanced(f.text, a, b), (f.rule, f.rewrite)
+        assert _cleared(linter, text, f), (f.rule, f.rewrite)
+
+
+def test_a_guarantee_rewrite_leaves_no_superiority_claim(linter):
+    """7. "Clinically proven to outperform every antidepressant": whatever is offered must
+    not read as a superiority claim still: re-linted, neither rule flags it."""
+    text = "Clinically proven to outperform every antidepressant.\n"
+    for f in [f for f in linter.lint_text(text, "markdown", "doc") if f.scope == "sentence" and f.rewrite]:
+        after = _accept(text, f)
+        left = {g.rule for g in linter.lint_text(after, "markdown", "doc")}
+        assert not left & {"efficacy-guarantee", "comparative-superiority"}, f.rewrite
