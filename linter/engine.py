@@ -104,7 +104,14 @@ class _DocState:
 
     def refutes(self) -> bool:
         """Whether one of the state's own sentences refutes something."""
-        return any(sc.category == "refutation" for s in self.own for sc in self.scopes(s))
+        return any(self.introduces_rebuttal(s) for s in self.own)
+
+    def introduces_rebuttal(self, s: int) -> bool:
+        """A sentence of the page's own voice that refutes ("Be wary of sites that
+        say ..."); a refutation inside a quotation ('"I was skeptical."') is the
+        speaker's, and introduces nothing."""
+        a, b = self.sent_bounds[s]
+        return any(sc.category == "refutation" for sc in self.scopes(s)) and not self.quotes_before(a, b)
 
     def main_drug(self) -> Mention | None:
         """The drug a document names most (first named on a tie): its first mention,
@@ -396,7 +403,7 @@ class Linter:
         if standalone and st.refuted_before:
             return True
         for k in range(0 if standalone else max(0, s - 3), s):
-            if any(sc.category == "refutation" for sc in st.scopes(k)):
+            if st.introduces_rebuttal(k):
                 return True
         return False
 
@@ -463,7 +470,12 @@ class Linter:
         if nxt:
             seg_b = min(seg_b, nxt[0])
         in_seg = [m for m in st.mentions[s] if seg_a <= m.start < seg_b]
-        conditions = [m.id for m in in_seg if m.type == "condition"]
+        # "approved as an anesthetic, not for depression": a condition denied is not claimed
+        conditions = [
+            m.id
+            for m in in_seg
+            if m.type == "condition" and not any(doc[i].lemma_ in ("not", "never", "nor") for i in range(max(a, m.start - 2), m.start))
+        ]
         if not conditions and drug is not None:
             # "approved by the FDA since 1970, but only as an anesthetic": the approved
             # use named anywhere in the sentence answers a bare approval statement
@@ -589,7 +601,8 @@ class Linter:
                 # in about 20 minutes"): two claims, not one
                 ca = max([t + 1 for t in terms if t < a] + [st.sent_bounds[s][0]])
                 cb = min([t for t in terms if t >= b] + [st.sent_bounds[s][1]])
-                if not any(m.type in names and ca <= m.start < cb for m in st.mentions[s]):
+                in_clause = {m.type for m in st.mentions[s] if ca <= m.start < cb}
+                if not all(group & in_clause for group in names):
                     return True
         return False
 

@@ -114,7 +114,7 @@ class Rule:
     path: str
     confidence: str = "medium"
     # category -> KB types whose mention inside the claim keeps it (empty: always subsumed)
-    subsumed_by: tuple[tuple[str, frozenset[str]], ...] = ()
+    subsumed_by: tuple[tuple[str, tuple[frozenset[str], ...]], ...] = ()
     triggers: tuple[Clause, ...] = ()  # requirement rules: any of these triggers
     rewrites: tuple[Rewrite, ...] = ()  # sentence rules: how to edit the flagged sentence (linter/rewrite.py)
     disclosure: Template | None = None  # requirement rules: the text to add, filled from the KB
@@ -269,11 +269,14 @@ def _rule(path: str, index: int, raw, compiler) -> Rule:
     )
 
 
-def _subsumed(raw, err, compiler) -> tuple[tuple[str, frozenset[str]], ...]:
+def _subsumed(raw, err, compiler) -> tuple[tuple[str, tuple[frozenset[str], ...]], ...]:
     """Categories whose finding in the same sentence makes this rule's finding redundant.
 
     Each entry is a category, or {category, unless_names: [KB types]}: subsumed
-    unless the claim's own words name one of those (a condition, a symptom).
+    unless the claim's own clause names one of those (a condition, a symptom).
+    An item of ``unless_names`` may itself be a list: then the clause must name
+    one type of every such group ([[condition, symptom], [drug]]: "ketamine lifts
+    depression within hours" is two claims, "my anxiety eased within hours" one).
     """
     if raw is None:
         return ()
@@ -291,9 +294,18 @@ def _subsumed(raw, err, compiler) -> tuple[tuple[str, frozenset[str]], ...]:
         names = item.get("unless_names") or []
         if not isinstance(names, list):
             raise err(f"{key}.unless_names", "expected a list of knowledge-base types")
-        for ref in names:
-            compiler.check_kb(ref, err, f"{key}.unless_names")
-        out.append((item["category"], frozenset(names)))
+        nested = [n for n in names if isinstance(n, list)]
+        if nested and len(nested) != len(names):
+            raise err(f"{key}.unless_names", "expected KB types, or lists of KB types, not both")
+        groups = nested or ([names] if names else [])
+        for group in groups:
+            if not group:
+                raise err(f"{key}.unless_names", "an empty group of knowledge-base types")
+            for ref in group:
+                if not isinstance(ref, str):
+                    raise err(f"{key}.unless_names", f"{ref!r} is not a knowledge-base type")
+                compiler.check_kb(ref, err, f"{key}.unless_names")
+        out.append((item["category"], tuple(frozenset(g) for g in groups)))
     return tuple(out)
 
 

@@ -102,6 +102,14 @@ CASES = {
     "bare no in phrases": (mutated(patterns=None, phrases=[NO, "cure"]), "phrases[0]"),
     "unknown subsumed_by category": (mutated(subsumed_by=["efficacy.bogus"]), "subsumed_by[0].category"),
     "subsumed_by not a list": (mutated(subsumed_by="efficacy.unqualified"), "subsumed_by"),
+    "unless_names mixing types and groups": (
+        mutated(subsumed_by=[{"category": "onset.overstated", "unless_names": ["drug", ["condition"]]}]),
+        "subsumed_by[0].unless_names",
+    ),
+    "unless_names with an unknown type in a group": (
+        mutated(subsumed_by=[{"category": "onset.overstated", "unless_names": [["drug"], ["illness"]]}]),
+        "subsumed_by[0].unless_names",
+    ),
     "window too large": (mutated(requires=[{"kb": "drug", "window": 11}]), "requires[0].window"),
     "window not a number": (mutated(requires=[{"kb": "drug", "window": "nearby"}]), "requires[0].window"),
     "unknown neutralizing cue": (mutated(neutralized_by=["doubt"]), "neutralized_by"),
