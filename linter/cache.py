@@ -357,6 +357,31 @@ class _Settings:
 _settings = _Settings()
 
 
+def clean(folder: str) -> int:
+    """Delete a cache folder; the bytes freed. Only a folder that claimlint made (it
+    holds claimlint's CACHEDIR.TAG) is deleted: a mistyped --cache-dir pointing at
+    a content folder must not be wiped. ClaimlintError otherwise."""
+    import shutil
+
+    from linter.errors import ClaimlintError
+
+    if not os.path.exists(folder):
+        return 0
+    try:
+        with open(os.path.join(folder, "CACHEDIR.TAG"), encoding="utf-8") as fh:
+            ours = fh.read() == _CACHEDIR_TAG
+    except OSError:
+        ours = False
+    if not ours or not os.path.isdir(folder) or os.path.islink(folder):
+        raise ClaimlintError(f"{folder}: not a claimlint cache (no claimlint CACHEDIR.TAG); not deleted")
+    size = sum(os.path.getsize(os.path.join(d, f)) for d, _, fs in os.walk(folder) for f in fs)
+    try:
+        shutil.rmtree(folder)
+    except OSError as exc:
+        raise ClaimlintError(f"{folder}: cannot delete the cache: {exc.strerror or exc}") from None
+    return size
+
+
 def use(folder: str | None) -> Cache | None:
     """Cache in ``folder`` from now on (None: no cache). The command line sets this once."""
     _settings.cache = Cache(folder) if folder else None

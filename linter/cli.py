@@ -321,6 +321,18 @@ def serve(port, max_bytes, open_browser, rule_dirs, extend_rules) -> None:
     run_server(_linter(rule_dirs, extend_rules), port, max_bytes, open_browser)
 
 
+@main.command()
+@click.option("--cache-dir", metavar="DIR", help="The cache to delete.  [default: $CLAIMLINT_CACHE_DIR or .claimlint_cache]")
+def clean(cache_dir) -> None:
+    """Delete the findings cache (only a folder claimlint made)."""
+    from linter.cache import clean as clean_cache
+    from linter.cache import default_dir
+
+    folder = cache_dir or default_dir()
+    freed = clean_cache(folder)
+    click.echo(f"removed {folder} ({freed / 1e6:.1f} MB)" if freed else f"no cache at {folder}")
+
+
 @main.command("eval")
 @click.argument("corpus", default="corpus")
 @click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True)

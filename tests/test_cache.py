@@ -184,3 +184,24 @@ def test_a_fully_cached_run_never_loads_spacy(site, tmp_path):
     assert first.stderr.strip().endswith("SPACY") and not first.stderr.strip().endswith("NO SPACY")
     assert second.stderr.strip().endswith("NO SPACY"), second.stderr
     assert json.loads(second.stdout) == json.loads(first.stdout)
+
+
+def test_clean_deletes_the_cache_a_run_made(tmp_path):
+    page = tmp_path / "page.md"
+    page.write_text("Ketamine cures depression.\n", encoding="utf-8")
+    cache = tmp_path / "cache"
+    CliRunner().invoke(main, ["check", "--cache-dir", str(cache), str(page)])
+    assert (cache / "CACHEDIR.TAG").is_file()
+    result = CliRunner().invoke(main, ["clean", "--cache-dir", str(cache)])
+    assert result.exit_code == 0 and "removed" in result.stdout
+    assert not cache.exists() and page.is_file()
+
+
+def test_clean_refuses_a_folder_that_is_not_a_claimlint_cache(tmp_path):
+    folder = tmp_path / "content"
+    folder.mkdir()
+    (folder / "page.md").write_text("keep me\n", encoding="utf-8")
+    result = CliRunner().invoke(main, ["clean", "--cache-dir", str(folder)])
+    assert result.exit_code == 2 and "not a claimlint cache" in result.stderr
+    assert len(result.stderr.strip().splitlines()) == 1
+    assert (folder / "page.md").read_text(encoding="utf-8") == "keep me\n"
