@@ -12,9 +12,11 @@ blank line, and
 - in Markdown, outside fenced code, outside an HTML block that runs over blank
   lines (``<pre>``, ``<script>``, a comment ...) and before a line that is not
   indented (an indented line may continue a list item or be code);
-- in HTML, after the closing tag of a block element (a blank line inside a
-  ``<p>`` is only a space), outside elements whose content is not prose and
-  outside comments;
+- in HTML, after the closing tag of a block element, blank line or not (a
+  minified page has none; a blank line inside a ``<p>`` is only a space),
+  outside elements whose content is not prose and outside comments;
+- in plain text with a paragraph longer than a section, also at a line break
+  after a sentence's final punctuation;
 - never after a question: its answer ("Is it approved? / Yes.") is read with it.
 
 No parser gives such cut points without reading the whole document into
@@ -44,14 +46,13 @@ _MD_SCAN = re.compile(
     rf"(?P<blank>{_BLANKS})"
     rf"|(?m:^[ ]{{0,3}}(?P<fence>`{{3,}}|~{{3,}}))"
     rf"|<(?P<open>{_RAW})\b|</(?P<close>{_RAW})\s*>"
-    r"|(?P<copen><!--)|(?P<cclose>-->)",
+    r"|(?P<copen><!--)|(?P<cclose>-->)"
+    r"|(?P<bclose></(?:p|div|li|ul|ol|dl|dd|dt|h[1-6]|section|article|aside|header|footer|main|nav|table|tr|"
+    r"thead|tbody|tfoot|blockquote|figure|figcaption|details|summary|form|fieldset|address)\s*>)",
     re.IGNORECASE,
 )
-_HTML_BLOCK_END = re.compile(
-    r"</(?:p|div|li|ul|ol|dl|dd|dt|h[1-6]|section|article|aside|header|footer|main|nav|table|tr|"
-    r"thead|tbody|tfoot|blockquote|figure|figcaption|details|summary|form|fieldset|address)\s*>\s*$",
-    re.IGNORECASE,
-)
+# A line that ends a sentence: the fallback cut in a plain-text paragraph too long for a section.
+_SENTENCE_LINE_END = re.compile(r"[.!?][\"')\]]*[ \t]*(?:\r\n|\r|\n)")
 _QUESTION_END = re.compile(r"\?[\s\"')*_>\]]*$")
 _TAIL = 200  # characters looked at before a cut point
 
@@ -98,13 +99,14 @@ def _cut_points(kind: str, text: str) -> Iterator[int]:
             name = m.group("close").lower()
             if name in raw:
                 del raw[len(raw) - 1 - raw[::-1].index(name) :]
-        elif group == "blank" and not raw:
-            at, before = m.end(), text[max(0, m.start() - _TAIL) : m.start()]
-            if at >= len(text) or _QUESTION_END.search(before):
+        elif group == "bclose" and kind == "html" and not raw:
+            if m.end() < len(text) and not _QUESTION_END.search(text, max(0, m.start() - _TAIL), m.start()):
+                yield m.end()
+        elif group == "blank" and kind == "markdown" and not raw:
+            at = m.end()
+            if at >= len(text) or _QUESTION_END.search(text, max(0, m.start() - _TAIL), m.start()):
                 continue
-            if kind == "markdown" and text[at] in " \t":
-                continue
-            if kind == "html" and not _HTML_BLOCK_END.search(before):
+            if text[at] in " \t":
                 continue
             yield at
 
@@ -115,6 +117,10 @@ def sections(kind: str, text: str, limit: int = SECTION_CHARS, context: int = CO
     if len(text) <= limit:
         return [Section(0, len(text), 0, len(text))]
     cuts = [0, *_cut_points(kind, text), len(text)]
+    if kind == "text" and any(b - a > limit for a, b in zip(cuts, cuts[1:])):
+        wide = [(a, b) for a, b in zip(cuts, cuts[1:]) if b - a > limit]
+        extra = [m.end() for a, b in wide for m in _SENTENCE_LINE_END.finditer(text, a, b) if a < m.end() < b]
+        cuts = sorted({*cuts, *extra})
     starts = [0]
     for k in range(1, len(cuts)):
         if cuts[k] - starts[-1] > limit and cuts[k - 1] > starts[-1]:

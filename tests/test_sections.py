@@ -136,3 +136,23 @@ def test_no_cut_inside_a_construct(kind, text, forbidden):
     starts = {s.start for s in sections(kind, text, limit=1, context=0)}
     assert text.index(forbidden) not in starts
     assert len(starts) > 1  # but the text is cut somewhere
+
+
+def test_a_minified_page_and_a_long_paragraph_are_still_cut(small_sections):
+    """Real pages are often minified (no blank line anywhere) and some text files are
+    one paragraph: both are cut (after block closing tags; at line breaks that end a
+    sentence), and the findings stay those of the whole document."""
+    rows = [
+        "Ketamine cures depression.",
+        "Our staff will call you back.",
+        "Is it FDA-approved for depression?",
+        "Yes.",
+        "Ketamine is completely safe.",
+    ]
+    page = "<html><body>" + "".join(f"<p>{r}</p>" for r in rows * 8) + "</body></html>"
+    text = "\n".join(rows * 8) + "\n"
+    for kind, doc in (("html", page), ("text", text)):
+        assert len(sections(kind, doc, 300, 1500)) > 3
+        whole, parts = _both(small_sections, doc, kind)
+        assert parts == whole
+        assert {"efficacy-cure", "safety-absolute", "approval-misstated"} <= {f["rule"] for f in parts}
