@@ -30,6 +30,7 @@ from __future__ import annotations
 
 import bisect
 import re
+from itertools import pairwise
 from collections.abc import Iterator
 from dataclasses import dataclass
 
@@ -117,8 +118,8 @@ def sections(kind: str, text: str, limit: int = SECTION_CHARS, context: int = CO
     if len(text) <= limit:
         return [Section(0, len(text), 0, len(text))]
     cuts = [0, *_cut_points(kind, text), len(text)]
-    if kind == "text" and any(b - a > limit for a, b in zip(cuts, cuts[1:])):
-        wide = [(a, b) for a, b in zip(cuts, cuts[1:]) if b - a > limit]
+    if kind == "text" and any(b - a > limit for a, b in pairwise(cuts)):
+        wide = [(a, b) for a, b in pairwise(cuts) if b - a > limit]
         extra = [m.end() for a, b in wide for m in _SENTENCE_LINE_END.finditer(text, a, b) if a < m.end() < b]
         cuts = sorted({*cuts, *extra})
     starts = [0]
