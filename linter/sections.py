@@ -30,9 +30,9 @@ from __future__ import annotations
 
 import bisect
 import re
-from itertools import pairwise
 from collections.abc import Iterator
 from dataclasses import dataclass
+from itertools import pairwise
 
 SECTION_CHARS = 1 << 18
 CONTEXT_CHARS = 4096
