@@ -21,6 +21,12 @@ rule matched) and on the sentence's edges:
     "is not FDA-approved", "have been approved" -> "have not been approved");
     where the key phrase is a participle modifying a noun ("our FDA-approved
     therapy"), the phrase is removed instead;
+``qualify: " as an anesthetic"``
+    the text right after the finding's key phrase ("is FDA-approved" -> "is
+    FDA-approved as an anesthetic", "held FDA approval since 1970" -> "held FDA
+    approval as an anesthetic since 1970"); where the key phrase is a participle
+    modifying a noun ("uses FDA-approved Ketalar"), the phrase is removed instead,
+    and where it ends in a preposition ("approved for") the alternative fails;
 ``prefix: "In studies, "``
     text before the sentence (its first word lower-cased, unless it is a
     brand name from the knowledge base, an acronym or an unknown word);
@@ -75,7 +81,8 @@ from functools import cached_property
 
 from linter.prose import Prose, normalise
 
-OPERATIONS = ("replace", "drop", "modal", "negate", "prefix", "append", "if_reason")
+_PREPOSITIONS = frozenset({"for", "to", "as", "by", "in", "with", "of"})
+OPERATIONS = ("replace", "drop", "modal", "negate", "qualify", "prefix", "append", "if_reason")
 # Inserted text is plain prose: these would be markup in Markdown or HTML.
 _MARKUP = frozenset("<>&*_`[]\\|#")
 
@@ -143,6 +150,7 @@ class Rewrite:
     drop: tuple[Words, ...] = ()
     modal: str = ""
     negate: str = ""
+    qualify: str = ""
     prefix: str = ""
     append: str = ""
     if_reason: tuple[str, ...] = ()
@@ -184,7 +192,7 @@ def _alternative(raw, key: str, err, nlp) -> Rewrite:
         raise err(f"{key}.drop", "expected a non-empty list of words or phrases")
     drops = tuple(_words(w, f"{key}.drop[{i}]", err, nlp) for i, w in enumerate(drop))
     texts = {}
-    for op in ("modal", "negate", "prefix", "append"):
+    for op in ("modal", "negate", "qualify", "prefix", "append"):
         if op in raw:
             if not isinstance(raw[op], str):
                 raise err(f"{key}.{op}", "expected a string (quote yes, no, on, off)")
@@ -201,6 +209,7 @@ def _alternative(raw, key: str, err, nlp) -> Rewrite:
         drops,
         texts.get("modal", "").strip(),
         texts.get("negate", "").strip(),
+        texts.get("qualify", ""),
         texts.get("prefix", ""),
         texts.get("append", ""),
         tuple(r.strip().lower() for r in reasons),
@@ -428,6 +437,8 @@ class _Apply:
             self._no_comparison_left()
         if alt.negate:
             out += self._negate(alt.negate)
+        if alt.qualify:
+            out += self._qualify(alt.qualify)
         if alt.modal:
             out = self._modal(alt.modal, out)
         if alt.prefix:
@@ -706,7 +717,7 @@ class _Apply:
 
     def _negate(self, word: str) -> list[_Edit]:
         a, b = self.c.phrases[0]
-        lo, hi = self.c.sent
+        lo = self.c.sent[0]
         doc = self.doc
         i = a - 1
         adverbs = []
@@ -725,17 +736,36 @@ class _Apply:
             gone = [r for k in adverbs if doc[k].lower_ in _ADDITIVE for r in self._removal(k, k + 1)]
             return [_Edit(e, e, f" {word}"), *gone, *self._consequence_cut(b)]
         # "our FDA-approved therapy": a participle before a noun is a claim about it; remove it
-        last = doc[b - 1]
-        if (
-            b < hi
-            and doc[b].is_alpha
-            and not doc[b].is_stop
-            and last.lower_.endswith("ed")
-            and not any(doc[k].lemma_ in ("be", "have") for k in range(a, b))
-        ):
+        if self._attributive(a, b):
             self.removed.update(range(a, b))
             return self._removal(a, b)
         raise _Unsafe
+
+    def _qualify(self, text: str) -> list[_Edit]:
+        a, b = self.c.phrases[0]
+        (lo, hi), doc = self.c.sent, self.doc
+        if any(doc[k].lemma_ in ("approve", "approval", "approved") for k in range(b, hi)):
+            raise _Unsafe  # a second status claim after this one would stand unqualified
+        if self._attributive(a, b):
+            self.removed.update(range(a, b))
+            return self._removal(a, b)
+        if doc[b - 1].lower_ in _PREPOSITIONS or (b < hi and doc[b].lower_ in ("as", "for", "in")):
+            raise _Unsafe  # "approved for ...", "approved as ...": the use is already named
+        if not any(typ == "drug" and lo <= end < a for end, typ in self.c.names.items()):
+            raise _Unsafe  # "Our at-home program is FDA-approved": the status is not the program's
+        _, e = self._clean(b - 1)
+        return [_Edit(e, e, text), *self._consequence_cut(b)]
+
+    def _attributive(self, a: int, b: int) -> bool:
+        """Whether the key phrase is a participle before a noun ("our FDA-approved therapy")."""
+        doc, hi = self.doc, self.c.sent[1]
+        return (
+            b < hi
+            and doc[b].is_alpha
+            and not doc[b].is_stop
+            and doc[b - 1].lower_.endswith("ed")
+            and not any(doc[k].lemma_ in ("be", "have") for k in range(a, b))
+        )
 
     def _clause_start(self, i: int) -> int:
         """The first token of the clause that token i is in, after the word or mark that opens it."""

@@ -346,3 +346,27 @@ def test_a_guarantee_rewrite_leaves_no_superiority_claim(linter):
         after = _accept(text, f)
         left = {g.rule for g in linter.lint_text(after, "markdown", "doc")}
         assert not left & {"efficacy-guarantee", "comparative-superiority"}, f.rewrite
+
+
+@pytest.mark.parametrize(
+    ("sentence", "expected"),
+    [
+        (
+            "Ketamine has held FDA approval since 1970, so you can feel confident using it for your depression.",
+            "Ketamine has held FDA approval as an anesthetic since 1970.",
+        ),
+        ("Fact: the ketamine we use is FDA approved, and has been for 50 years.", "Fact: the ketamine we use is FDA approved as an anesthetic, and has been for 50 years."),
+        # a participle before a noun is removed, not qualified
+        ("Every ketamine infusion uses FDA-approved Ketalar for your depression care.", "Every ketamine infusion uses Ketalar for your depression care."),
+        # the status of a program, not of a drug: no rewrite
+        ("Our whole program is FDA-approved.", None),
+    ],
+)
+def test_qualify_names_the_approved_use(linter, sentence, expected):
+    """``qualify`` (approval-misstated, ketamine beside depression care): the status
+    stated with the use the FDA approved, and accepting it clears the finding."""
+    text = f"IV ketamine for depression, anxiety and pain.\n\n{sentence}\n"
+    f = _finding(linter, text, "approval-misstated")
+    assert f.rewrite == expected
+    if expected is not None:
+        assert "approval-misstated" not in {g.rule for g in linter.lint_text(_accept(text, f), "markdown", "doc")}
