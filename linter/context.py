@@ -50,13 +50,15 @@ class Qualifiers:
     # not qualify a claim whose own words hold one ("completely safe when given by
     # our doctors" still promises complete safety).
     absolutes: tuple[tuple, ...] = ()
+    # Answers that deny a question ("No.", "Not at all."): the claim is the question negated.
+    denials: tuple[tuple, ...] = ()
 
     @classmethod
     def load(cls, path: str, compiler) -> Qualifiers:
         data = load_yaml(path)
         if not isinstance(data, dict):
             raise RuleError(path, None, None, "expected a mapping")
-        allowed = {"terminators", "subordinators", "cues", "pseudo", "affirmations", "absolutes"}
+        allowed = {"terminators", "subordinators", "cues", "pseudo", "affirmations", "absolutes", "denials"}
         for k in data:
             if k not in allowed:
                 raise RuleError(path, None, k, "unknown key")
@@ -115,6 +117,7 @@ class Qualifiers:
             phrases("affirmations"),
             frozenset(w.lower() for w in subs),
             phrases("absolutes"),
+            phrases("denials"),
         )
 
     def register(self, matcher) -> None:
@@ -128,6 +131,8 @@ class Qualifiers:
             matcher.add("affirm:", [list(p) for p in self.affirmations])
         if self.absolutes:
             matcher.add("absolute:", [list(p) for p in self.absolutes])
+        if self.denials:
+            matcher.add("deny:", [list(p) for p in self.denials])
         matcher.add("comma:", [[{"ORTH": ","}]])
 
 

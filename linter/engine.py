@@ -89,6 +89,7 @@ class _DocState:
     own: range = range(0)
     refuted_before: bool = False  # a section before this one refutes something
     absolutes: list[tuple[int, int]] = field(default_factory=list)  # "completely", "100%"
+    deny_starts: set[int] = field(default_factory=set)  # "No.", "Not at all."
     _scopes: dict[int, list[Scope]] = field(default_factory=dict)
     # Answers that hold for the whole document, computed once: asked per match, they
     # would make long documents quadratic.
@@ -178,13 +179,20 @@ class _DocState:
         # "Yes." / "Absolutely." / "Our patients say yes!": within the answer's first words
         return any(a <= i < min(b, a + 5) for i in self.affirm_starts)
 
+    def denied(self, s: int) -> bool:
+        """A question whose answer, the next sentence, opens with "No" (or the like)."""
+        if not self._ends_with_question(s) or s + 1 >= len(self.sent_bounds):
+            return False
+        a, b = self.sent_bounds[s + 1]
+        return any(a <= i < min(b, a + 3) for i in self.deny_starts)
+
     def bare_answer(self, s: int) -> bool:
-        """A sentence that is only an affirmation ("Yes.", "Absolutely!")."""
+        """A sentence that is only an affirmation or a denial ("Yes.", "Absolutely!", "No.")."""
         if s >= len(self.sent_bounds):
             return False
         a, b = self.sent_bounds[s]
         words = [t for t in self.doc[a:b] if not t.is_punct and not t.is_space]
-        return len(words) <= 3 and any(a <= i < b for i in self.affirm_starts)
+        return len(words) <= 3 and any(a <= i < b for i in (*self.affirm_starts, *self.deny_starts))
 
     def is_question(self, s: int) -> bool:
         """A question asserts nothing, unless the next sentence affirms it."""
@@ -301,6 +309,8 @@ class Linter:
                 state.affirm_starts.add(start)
             elif name == "absolute:":
                 state.absolutes.append((start, end))
+            elif name == "deny:":
+                state.deny_starts.add(start)
             elif name == "comma:":
                 state.commas[s].append(start)
         for ts in state.terminators:
@@ -361,6 +371,8 @@ class Linter:
             last_end = end
             if not all(self._condition(st, c, s) for c in clause.requires):
                 continue
+            if clause.asked == "denied" and not st.denied(s):
+                continue  # the question alone asserts nothing; answered "No", it claims the opposite
             if clause.neutralized_by:
                 neutral = clause.neutralized_by
                 if "hedge" in neutral and any(start <= a and b <= end for a, b in st.absolutes):
@@ -369,7 +381,7 @@ class Linter:
                     neutral = neutral - {"hedge"}
                 if governed(st.scopes(s), neutral, start, end):
                     continue
-                if "question" in clause.neutralized_by and st.is_question(s):
+                if "question" in clause.neutralized_by and st.is_question(s) and not clause.asked:
                     continue
                 if "refutation" in clause.neutralized_by and self._quoted_and_rejected(st, s, start):
                     continue
@@ -558,7 +570,7 @@ class Linter:
                     continue
                 if self._subsumed(st, rule, r[2], r[3], present[s]):
                     continue
-                if st.affirmed(s) and (
+                if (st.affirmed(s) or (rule.match.asked == "denied" and st.denied(s))) and (
                     rule.category in present.get(s + 1, ())
                     or (
                         st.bare_answer(s + 1)
@@ -609,8 +621,8 @@ class Linter:
     def _finding(self, st, path, text, lines, rule: Rule, s: int, a: int, b: int, message: str, reason: str | None = None) -> Finding:
         doc, prose = st.doc, st.prose
         sa, sb = st.sent_bounds[s]
-        if rule.scope == "sentence" and st.affirmed(s):
-            sb = st.sent_bounds[s + 1][1]  # the claim is made by the question and its "Yes."
+        if rule.scope == "sentence" and (st.affirmed(s) or (rule.match.asked == "denied" and st.denied(s))):
+            sb = st.sent_bounds[s + 1][1]  # the claim is made by the question and its "Yes." (or "No.")
         while sb > sa and doc[sb - 1].is_space:
             sb -= 1
         sent_span = _span(prose, lines, doc[sa].idx, doc[sb - 1].idx + len(doc[sb - 1].text))

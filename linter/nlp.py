@@ -50,6 +50,11 @@ _LEMMATIZER = "claimlint_lookup_lemmatizer"
 _SMALL_DOC = 32
 
 
+# Entries of the English lookup table that are wrong for copy like ours: "does" is
+# the verb, not the plural of "doe"; "as" is not "a".
+_CORRECTIONS = {"does": "do", "as": "as"}
+
+
 class _LookupLemmas:
     """spaCy's lookup lemmatizer (``mode: lookup``, the English table of
     spacy-lookups-data), done per distinct word rather than per token.
@@ -70,7 +75,7 @@ class _LookupLemmas:
         if self._table is None:
             from spacy.util import load_language_data, registry
 
-            self._table = load_language_data(registry.lookups.get("en")["lemma_lookup"])
+            self._table = {**load_language_data(registry.lookups.get("en")["lemma_lookup"]), **_CORRECTIONS}
         return self._table
 
     def __call__(self, doc):

@@ -52,9 +52,9 @@ DOCUMENT = 10**9  # a condition window that spans the whole document
 _RULE_KEYS = {
     "id", "kind", "category", "severity", "message", "rationale", "references", "suggestion", "examples",
     "patterns", "phrases", "requires", "with", "unless", "neutralized_by", "trigger", "satisfied_by", "confidence",
-    "subsumed_by", "except", "rewrite", "disclosure",
+    "subsumed_by", "except", "rewrite", "disclosure", "asked",
 }
-_CLAUSE_KEYS = {"patterns", "phrases", "requires", "with", "unless", "except", "neutralized_by", "same_subject"}
+_CLAUSE_KEYS = {"patterns", "phrases", "requires", "with", "unless", "except", "neutralized_by", "same_subject", "asked"}
 _COND_KEYS = {"kb", "window", "distinct", "absent", "main"}
 _EXAMPLE_KEYS = {"flag", "pass", "todo_flag", "todo_pass"}
 # Token attributes a pattern step may use (spaCy's Matcher attributes) plus KB.
@@ -87,6 +87,9 @@ class Clause:
     except_: tuple[tuple[tuple, ...], ...] = ()  # a match overlapping one of these is dropped
     neutralized_by: frozenset[str] = frozenset()
     same_subject: bool = False
+    # "denied": the patterns match a question, and the claim is made by the answer "No."
+    # that the next sentence gives ("Is ketamine addictive? Not at all.")
+    asked: str = ""
     pattern_kb: frozenset[str] = frozenset()  # the KB references its patterns name ({KB: drug:ketamine})
 
 
@@ -200,7 +203,7 @@ def _rule(path: str, index: int, raw, compiler) -> Rule:
         raise err("kind", f"unknown kind {kind!r} (expected one of {', '.join(KINDS)})")
     category = raw.get("category")
     if category not in CATEGORIES:
-        raise err("category", f"unknown category {category!r} (see shared/spec/taxonomy.md)")
+        raise err("category", f"unknown category {category!r} (see docs/spec/taxonomy.md)")
     severity = raw.get("severity")
     if severity not in SEVERITIES:
         raise err("severity", f"expected one of {', '.join(SEVERITIES)}")
@@ -216,7 +219,7 @@ def _rule(path: str, index: int, raw, compiler) -> Rule:
             raise err("kind", "a requirement rule needs a document-scope category")
         if "trigger" not in raw or "satisfied_by" not in raw:
             raise err("trigger" if "trigger" not in raw else "satisfied_by", "required for a requirement rule")
-        for key in ("patterns", "phrases", "requires", "with", "unless", "except", "neutralized_by"):
+        for key in ("patterns", "phrases", "requires", "with", "unless", "except", "neutralized_by", "asked"):
             if key in raw:
                 raise err(key, "belongs under trigger or satisfied_by in a requirement rule")
         if "rewrite" in raw:
@@ -349,8 +352,6 @@ def _clause(raw, prefix: str, err, compiler) -> Clause:
     unless = [compiler.pattern(p, err, key(f"unless[{i}]")) for i, p in enumerate(raw.get("unless") or [])]
     with_ = [compiler.pattern(p, err, key(f"with[{i}]")) for i, p in enumerate(raw.get("with") or [])]
     except_ = [compiler.pattern(p, err, key(f"except[{i}]")) for i, p in enumerate(raw.get("except") or [])]
-    with_ = [compiler.pattern(p, err, key(f"with[{i}]")) for i, p in enumerate(raw.get("with") or [])]
-    except_ = [compiler.pattern(p, err, key(f"except[{i}]")) for i, p in enumerate(raw.get("except") or [])]
     requires = []
     for i, c in enumerate(raw.get("requires") or []):
         ck = key(f"requires[{i}]")
@@ -376,6 +377,9 @@ def _clause(raw, prefix: str, err, compiler) -> Clause:
     neutral = raw.get("neutralized_by") or []
     if not isinstance(neutral, list) or any(n not in CUE_CATEGORIES for n in neutral):
         raise err(key("neutralized_by"), f"expected a list of: {', '.join(sorted(CUE_CATEGORIES))}")
+    asked = raw.get("asked", "")
+    if asked not in ("", "denied"):
+        raise err(key("asked"), "expected 'denied' (the claim is a question the next sentence answers no)")
     return Clause(
         tuple(patterns),
         tuple(requires),
@@ -384,6 +388,7 @@ def _clause(raw, prefix: str, err, compiler) -> Clause:
         tuple(except_),
         frozenset(neutral),
         bool(raw.get("same_subject")),
+        asked,
         frozenset(
             str(ref)
             for p in raw.get("patterns") or []

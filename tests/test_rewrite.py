@@ -62,7 +62,9 @@ def _accept(text: str, f) -> str:
 
 
 def test_every_sentence_rule_has_a_rewrite(linter):
-    sentence_rules = [r for r in linter.rules if CATEGORIES[r.category] == "sentence"]
+    # a claim made by a question and its answer ("Is it addictive? No.") has no word-edit
+    # rewrite: its suggestion is the answer to write instead
+    sentence_rules = [r for r in linter.rules if CATEGORIES[r.category] == "sentence" and not r.match.asked]
     assert sentence_rules
     assert [r.id for r in sentence_rules if not r.rewrites] == []
 

@@ -113,6 +113,7 @@ CASES = {
     "window too large": (mutated(requires=[{"kb": "drug", "window": 11}]), "requires[0].window"),
     "window not a number": (mutated(requires=[{"kb": "drug", "window": "nearby"}]), "requires[0].window"),
     "unknown neutralizing cue": (mutated(neutralized_by=["doubt"]), "neutralized_by"),
+    "asked is not denied": (mutated(asked="yes-no"), "asked"),
     "a requirement without satisfied_by": (
         mutated(
             kind="requirement",
