@@ -12,7 +12,7 @@ from __future__ import annotations
 import os
 from bisect import bisect_left, bisect_right
 from collections.abc import Iterable, Iterator
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 from linter.context import Qualifiers, Scope, governed, sentence_scopes
 from linter.disclosure import trigger_drug
@@ -48,6 +48,7 @@ class DocFacts:
     main_drug: str | None = None
     main_offset: int = -1  # original offset of that drug's first mention
     named: frozenset[tuple[str, str]] = frozenset()
+    conditions: tuple[str, ...] = ()  # the conditions named, in the order first named
 
     @classmethod
     def gather(cls, mentions: Iterable[tuple[int, Mention]]) -> DocFacts:
@@ -55,15 +56,18 @@ class DocFacts:
         counts: dict[str, int] = {}
         first: dict[str, int] = {}
         named: set[tuple[str, str]] = set()
+        conditions: dict[str, None] = {}
         for offset, m in mentions:
             named.add((m.type, m.id))
             if m.type == "drug":
                 counts[m.id] = counts.get(m.id, 0) + 1
                 first.setdefault(m.id, offset)
+            elif m.type == "condition":
+                conditions.setdefault(m.id)
         if not counts:
-            return cls(named=frozenset(named))
+            return cls(named=frozenset(named), conditions=tuple(conditions))
         main = max(counts, key=counts.__getitem__)  # the first on a tie: dicts keep their order
-        return cls(main, first[main], frozenset(named))
+        return cls(main, first[main], frozenset(named), tuple(conditions))
 
 
 @dataclass
@@ -208,6 +212,8 @@ class _Requirement:
     subject: set[str] = field(default_factory=set)  # the drugs the triggers name
     # the drugs named where a satisfying statement stands (empty: it satisfies whatever the subject)
     satisfiers: list[frozenset[str]] = field(default_factory=list)
+    # (original offset, drug) of each trigger that is about a drug: whom the disclosure names
+    about: list[tuple[int, str]] = field(default_factory=list)
 
     def satisfied(self) -> bool:
         """A statement satisfies the rule unless it names only drugs the triggers don't."""
@@ -512,7 +518,7 @@ class Linter:
         out = self.sentence_findings(st, path, text, lines)
         for req in requirements:
             self._gather(st, req, path, text, lines)
-        out += [req.first for req in requirements if req.first is not None and not req.satisfied()]
+        out += self._reported(requirements, st.facts)
         out.sort(key=Finding.sort_key)
         return out
 
@@ -530,6 +536,8 @@ class Linter:
         req.subject.update(family(m.id) for s, _, _ in triggers for m in st.mentions[s] if m.type == "drug")
         if req.first is None and triggers:
             req.first = self._finding(st, path, text, lines, rule, *triggers[0], rule.message)
+        if triggers and rule.disclosure is not None:
+            req.about += self._trigger_drugs(st, rule)
         for i, clause in enumerate(rule.satisfied_by):
             for s, _, _ in self.hits(st, f"rule:{rule.id}:s{i}", clause):
                 if s in st.own:
@@ -633,7 +641,6 @@ class Linter:
             names = {m.end - 1: m.type for m in st.mentions[s]}
             claim = Claim(doc, prose, text, (sa, sb), span, self._phrases(st, rule, s, a, b), reason, names)
             rewrite = self.rewriter.rewrite(rule.rewrites, claim)
-        disclosure = self._disclosure(st, rule) if rule.disclosure is not None else None
         return Finding(
             path=path,
             span=sent_span,
@@ -647,26 +654,38 @@ class Linter:
             suggestion=rule.suggestion,
             references=rule.references,
             rewrite=rewrite,
-            disclosure=disclosure,
         )
 
-    def _disclosure(self, st: _DocState, rule: Rule) -> str | None:
-        """A requirement rule's disclosure text, filled from the knowledge base for the
-        drugs its triggers are about (else the drug the document names most) and the
-        conditions the document names (linter/disclosure.py)."""
+    def _trigger_drugs(self, st: _DocState, rule: Rule) -> list[tuple[int, str]]:
+        """(original offset, drug) for each of the state's own triggers that is about a drug."""
         found: list[tuple[int, str]] = []
         for i, clause in enumerate(rule.triggers):
             in_match = any(ref.partition(":")[0] == "drug" for ref in clause.pattern_kb)
             for s, a, b in self.hits(st, f"rule:{rule.id}:m" if i == 0 else f"rule:{rule.id}:t{i}", clause):
+                if s not in st.own:
+                    continue
                 # the trigger's clause starts after a terminator; a dash or a table row's ';' joins parts of one
                 bounds = [t + 1 for t, word in st.terminators[s] if t < a and word not in ("—", "–", "-", ";")]
                 did = trigger_drug(st.mentions[s], a, b, max(bounds, default=st.sent_bounds[s][0]), in_match)
                 if did is not None:
-                    found.append((a, did))
-        main = st.main_drug()
-        drugs = [did for _, did in sorted(found)] or ([main.id] if main is not None else [])
-        conditions = [m.id for ms in st.mentions for m in ms if m.type == "condition"]
-        return rule.disclosure.fill(self.kb, drugs, conditions)
+                    found.append((st.orig(a), did))
+        return found
+
+    def _reported(self, requirements: list[_Requirement], facts: DocFacts) -> list[Finding]:
+        """The requirements triggered and not satisfied, each with its disclosure text
+        filled from the knowledge base for the drugs its triggers are about (else the
+        drug the document names most) and the conditions the document names
+        (linter/disclosure.py)."""
+        out = []
+        for req in requirements:
+            if req.first is None or req.satisfied():
+                continue
+            finding = req.first
+            if req.rule.disclosure is not None:
+                drugs = [did for _, did in sorted(req.about)] or ([facts.main_drug] if facts.main_drug else [])
+                finding = replace(finding, disclosure=req.rule.disclosure.fill(self.kb, drugs, list(facts.conditions)))
+            out.append(finding)
+        return out
 
     def _phrases(self, st: _DocState, rule: Rule, s: int, a: int, b: int) -> tuple[tuple[int, int], ...]:
         """The finding's key phrase, then the rule's other matches in its sentence: those
@@ -719,7 +738,7 @@ class Linter:
             for req in requirements:
                 self._gather(st, req, path, text, lines)
             refuted = refuted or st.refutes()
-        out += [req.first for req in requirements if req.first is not None and not req.satisfied()]
+        out += self._reported(requirements, facts)
         out.sort(key=Finding.sort_key)
         return apply_suppressions(out, outline, text, lines, path, self.rules)
 

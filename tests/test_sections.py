@@ -156,3 +156,16 @@ def test_a_minified_page_and_a_long_paragraph_are_still_cut(small_sections):
         whole, parts = _both(small_sections, doc, kind)
         assert parts == whole
         assert {"efficacy-cure", "safety-absolute", "approval-misstated"} <= {f["rule"] for f in parts}
+
+
+def test_disclosure_text_covers_every_section(small_sections):
+    """A requirement's disclosure text names the drugs of all its triggers and the
+    conditions of the whole document, wherever the sections fall."""
+    filler = "\n\n".join(f"Paragraph {i} is about the clinic's parking and opening hours." for i in range(30))
+    text = f"Ketamine relieves depression.\n\n{filler}\n\nSpravato relieves anxiety and PTSD.\n"
+    whole, parts = _both(small_sections, text, "text", limit=300, context=300)
+    risks = [f for f in parts if f["rule"] == "risks-disclosure"]
+    assert risks and risks == [f for f in whole if f["rule"] == "risks-disclosure"]
+    assert "Ketamine" in risks[0]["disclosure"] and "Spravato" in risks[0]["disclosure"]
+    offlabel = [f for f in parts if f["rule"] == "offlabel-disclosure"]
+    assert offlabel and "PTSD" in offlabel[0]["disclosure"]
