@@ -27,6 +27,12 @@ rule matched) and on the sentence's edges:
     approval as an anesthetic since 1970"); where the key phrase is a participle
     modifying a noun ("uses FDA-approved Ketalar"), the phrase is removed instead,
     and where it ends in a preposition ("approved for") the alternative fails;
+``answer: "It may help some patients; ask your provider."``
+    for a claim made by a question and its short answer ("Can ketamine treat
+    PTSD? Yes.", "Is ketamine addictive? Not at all."): the answer replaced by
+    the text, the question kept. Only this operation applies to such a pair
+    (no word edit of a question makes its "Yes." a fair answer); an answer of
+    more than a few words is not replaced;
 ``prefix: "In studies, "``
     text before the sentence (its first word lower-cased, unless it is a
     brand name from the knowledge base, an acronym or an unknown word);
@@ -82,7 +88,8 @@ from functools import cached_property
 from linter.prose import Prose, normalise
 
 _PREPOSITIONS = frozenset({"for", "to", "as", "by", "in", "with", "of"})
-OPERATIONS = ("replace", "drop", "modal", "negate", "qualify", "prefix", "append", "if_reason")
+OPERATIONS = ("replace", "drop", "modal", "negate", "qualify", "answer", "prefix", "append", "if_reason")
+_SHORT_ANSWER = 6  # words: "Yes.", "Not at all.", "No, none to speak of."
 # Inserted text is plain prose: these would be markup in Markdown or HTML.
 _MARKUP = frozenset("<>&*_`[]\\|#")
 
@@ -151,6 +158,7 @@ class Rewrite:
     modal: str = ""
     negate: str = ""
     qualify: str = ""
+    answer: str = ""
     prefix: str = ""
     append: str = ""
     if_reason: tuple[str, ...] = ()
@@ -192,7 +200,7 @@ def _alternative(raw, key: str, err, nlp) -> Rewrite:
         raise err(f"{key}.drop", "expected a non-empty list of words or phrases")
     drops = tuple(_words(w, f"{key}.drop[{i}]", err, nlp) for i, w in enumerate(drop))
     texts = {}
-    for op in ("modal", "negate", "qualify", "prefix", "append"):
+    for op in ("modal", "negate", "qualify", "answer", "prefix", "append"):
         if op in raw:
             if not isinstance(raw[op], str):
                 raise err(f"{key}.{op}", "expected a string (quote yes, no, on, off)")
@@ -210,6 +218,7 @@ def _alternative(raw, key: str, err, nlp) -> Rewrite:
         texts.get("modal", "").strip(),
         texts.get("negate", "").strip(),
         texts.get("qualify", ""),
+        texts.get("answer", "").strip(),
         texts.get("prefix", ""),
         texts.get("append", ""),
         tuple(r.strip().lower() for r in reasons),
@@ -302,14 +311,23 @@ class Rewriter:
         An alternative applies when its operations find what they act on and its
         output keeps the sentence's quotes and brackets balanced.
 
-        None also for a question and the answer that affirms it ("Can ketamine treat
-        PTSD? Yes."): the claim is the pair, and no edit of words makes it a fair one."""
+        A question and the answer that affirms or denies it ("Can ketamine treat PTSD?
+        Yes.") are one claim: only an ``answer`` alternative rewrites them (their
+        answer), and without one there is no rewrite."""
         doc, (lo, hi) = claim.doc, claim.sent
-        if any(doc[k].text == "?" and any(doc[m].is_alpha for m in range(k + 1, hi)) for k in range(lo, hi)):
-            return None
+        asked = next(
+            (k for k in range(lo, hi) if doc[k].text == "?" and any(doc[m].is_alpha for m in range(k + 1, hi))), None
+        )
         old = claim.text[claim.span[0] : claim.span[1]]
         for alt in alternatives:
             if alt.if_reason and not (claim.reason and any(r in claim.reason.lower() for r in alt.if_reason)):
+                continue
+            if (asked is None) == bool(alt.answer):
+                continue  # an answer is for a question and its answer; word edits for the rest
+            if alt.answer:
+                out = _answered(claim, asked, alt.answer)
+                if out is not None and _keeps_balance(old, out):
+                    return out
                 continue
             try:
                 edits = _Apply(self, alt, claim).edits()
@@ -319,6 +337,23 @@ class Rewriter:
             if out != old and _keeps_balance(old, out):
                 return out
         return None
+
+
+def _answered(claim: Claim, asked: int, answer: str) -> str | None:
+    """The question kept and its short answer replaced; None for a longer answer, or
+    one that is not verbatim in the source (markup inside it)."""
+    doc, prose, hi = claim.doc, claim.prose, claim.sent[1]
+    words = [k for k in range(asked + 1, hi) if doc[k].is_alpha or doc[k].like_num]
+    if not words or len(words) > _SHORT_ANSWER:
+        return None
+    first = next(k for k in range(asked + 1, hi) if not doc[k].is_space and doc[k].text not in ('"', "*", "_"))
+    last = max(k for k in range(first, hi) if not doc[k].is_space)
+    start = prose.orig_start(doc[first].idx)
+    end = prose.orig_end(doc[last].idx + len(doc[last].text))
+    if normalise(claim.text[start:end]) != prose.text[doc[first].idx : doc[last].idx + len(doc[last].text)]:
+        return None
+    a, b = claim.span
+    return claim.text[a:start] + answer + claim.text[end:b]
 
 
 def _balance(text: str) -> tuple[bool, ...]:

@@ -62,9 +62,7 @@ def _accept(text: str, f) -> str:
 
 
 def test_every_sentence_rule_has_a_rewrite(linter):
-    # a claim made by a question and its answer ("Is it addictive? No.") has no word-edit
-    # rewrite: its suggestion is the answer to write instead
-    sentence_rules = [r for r in linter.rules if CATEGORIES[r.category] == "sentence" and not r.match.asked]
+    sentence_rules = [r for r in linter.rules if CATEGORIES[r.category] == "sentence"]
     assert sentence_rules
     assert [r.id for r in sentence_rules if not r.rewrites] == []
 
@@ -372,3 +370,27 @@ def test_qualify_names_the_approved_use(linter, sentence, expected):
     assert f.rewrite == expected
     if expected is not None:
         assert "approval-misstated" not in {g.rule for g in linter.lint_text(_accept(text, f), "markdown", "doc")}
+
+
+@pytest.mark.parametrize(
+    ("qa", "rule", "answer"),
+    [
+        ("**Can ketamine treat PTSD?** Yes.", "efficacy-unqualified", "It may help some patients"),
+        ("Is ketamine therapy safe? A hundred percent.", "safety-absolute", "not risk-free"),
+        ("Is ketamine addictive? Not at all.", "safety-denied-risk", "There are risks"),
+        ("Is Spravato FDA-approved for PTSD? Yes.", "approval-misstated", "No: it is not FDA-approved"),
+    ],
+)
+def test_a_question_and_its_answer_get_a_fair_answer(linter, qa, rule, answer):
+    """``answer``: the question kept, its short answer replaced; accepted, the finding goes."""
+    text = f"Ketamine clinic FAQ.\n\n{qa}\n"
+    f = _finding(linter, text, rule)
+    question = qa[: qa.index("?") + 1].lstrip("*")
+    assert f.rewrite is not None and f.rewrite.startswith(question) and answer in f.rewrite
+    assert rule not in {g.rule for g in linter.lint_text(_accept(text, f), "markdown", "doc")}
+
+
+def test_a_long_answer_is_not_replaced(linter):
+    text = "Ketamine clinic FAQ.\n\nIs ketamine therapy safe? Yes, and our anesthesiologists monitor every single session closely.\n"
+    found = [f for f in linter.lint_text(text, "markdown", "doc") if f.rule == "safety-absolute"]
+    assert found and all(f.rewrite is None for f in found)
