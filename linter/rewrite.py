@@ -88,6 +88,7 @@ from functools import cached_property
 from linter.prose import Prose, normalise
 
 _PREPOSITIONS = frozenset({"for", "to", "as", "by", "in", "with", "of"})
+_SPANS_OF_TIME = frozenset({"more", "over", "decades", "nearly", "almost", "about", "half", "many", "several", "years"})
 OPERATIONS = ("replace", "drop", "modal", "negate", "qualify", "answer", "prefix", "append", "if_reason")
 _SHORT_ANSWER = 6  # words: "Yes.", "Not at all.", "No, none to speak of."
 # Inserted text is plain prose: these would be markup in Markdown or HTML.
@@ -784,9 +785,12 @@ class _Apply:
         if self._attributive(a, b):
             self.removed.update(range(a, b))
             return self._removal(a, b)
-        if doc[b - 1].lower_ in _PREPOSITIONS or (b < hi and doc[b].lower_ in ("as", "for", "in")):
+        # "approved for more than fifty years" is a time, not a use
+        for_time = b + 1 < hi and doc[b].lower_ == "for" and (doc[b + 1].like_num or doc[b + 1].lower_ in _SPANS_OF_TIME)
+        if doc[b - 1].lower_ in _PREPOSITIONS or (b < hi and doc[b].lower_ in ("as", "for", "in") and not for_time):
             raise _Unsafe  # "approved for ...", "approved as ...": the use is already named
-        if not any(typ == "drug" and lo <= end < a for end, typ in self.c.names.items()):
+        named = any(typ == "drug" and lo <= end < a for end, typ in self.c.names.items())
+        if not named and not any(doc[k].lower_ in ("it", "they") for k in range(lo, a)):
             raise _Unsafe  # "Our at-home program is FDA-approved": the status is not the program's
         _, e = self._clean(b - 1)
         return [_Edit(e, e, text), *self._consequence_cut(b)]

@@ -360,6 +360,8 @@ def test_a_guarantee_rewrite_leaves_no_superiority_claim(linter):
         ("Every ketamine infusion uses FDA-approved Ketalar for your depression care.", "Every ketamine infusion uses Ketalar for your depression care."),
         # the status of a program, not of a drug: no rewrite
         ("Our whole program is FDA-approved.", None),
+        # "for" a span of time is not "for" a use
+        ("Ketamine has been FDA-approved for more than fifty years.", "Ketamine has been FDA-approved as an anesthetic for more than fifty years."),
     ],
 )
 def test_qualify_names_the_approved_use(linter, sentence, expected):
