@@ -27,6 +27,11 @@ rule matched) and on the sentence's edges:
     approval as an anesthetic since 1970"); where the key phrase is a participle
     modifying a noun ("uses FDA-approved Ketalar"), the phrase is removed instead,
     and where it ends in a preposition ("approved for") the alternative fails;
+``lead_in: [unlike, compared with]``
+    the comparison that opens the sentence or a clause, up to its comma, removed
+    ("Unlike your daily antidepressant, ketamine won't ..." -> "Ketamine won't
+    ..."), or one that closes the sentence from its comma ("..., unlike SSRIs.");
+    it must hold the key phrase, and what is left must compare nothing;
 ``answer: "It may help some patients; ask your provider."``
     for a claim made by a question and its short answer ("Can ketamine treat
     PTSD? Yes.", "Is ketamine addictive? Not at all."): the answer replaced by
@@ -89,7 +94,7 @@ from linter.prose import Prose, normalise
 
 _PREPOSITIONS = frozenset({"for", "to", "as", "by", "in", "with", "of"})
 _SPANS_OF_TIME = frozenset({"more", "over", "decades", "nearly", "almost", "about", "half", "many", "several", "years"})
-OPERATIONS = ("replace", "drop", "modal", "negate", "qualify", "answer", "prefix", "append", "if_reason")
+OPERATIONS = ("replace", "drop", "modal", "negate", "qualify", "lead_in", "answer", "prefix", "append", "if_reason")
 _SHORT_ANSWER = 6  # words: "Yes.", "Not at all.", "No, none to speak of."
 # Inserted text is plain prose: these would be markup in Markdown or HTML.
 _MARKUP = frozenset("<>&*_`[]\\|#")
@@ -156,6 +161,7 @@ class Rewrite:
 
     replace: tuple[tuple[Words, str], ...] = ()
     drop: tuple[Words, ...] = ()
+    lead_in: tuple[Words, ...] = ()
     modal: str = ""
     negate: str = ""
     qualify: str = ""
@@ -200,6 +206,10 @@ def _alternative(raw, key: str, err, nlp) -> Rewrite:
     if not isinstance(drop, list) or ("drop" in raw and not drop):
         raise err(f"{key}.drop", "expected a non-empty list of words or phrases")
     drops = tuple(_words(w, f"{key}.drop[{i}]", err, nlp) for i, w in enumerate(drop))
+    lead = raw.get("lead_in", [])
+    if not isinstance(lead, list) or ("lead_in" in raw and not lead):
+        raise err(f"{key}.lead_in", "expected a non-empty list of words or phrases")
+    leads = tuple(_words(w, f"{key}.lead_in[{i}]", err, nlp) for i, w in enumerate(lead))
     texts = {}
     for op in ("modal", "negate", "qualify", "answer", "prefix", "append"):
         if op in raw:
@@ -216,6 +226,7 @@ def _alternative(raw, key: str, err, nlp) -> Rewrite:
     return Rewrite(
         tuple(sorted(pairs, key=lambda p: -len(p[0]))),
         drops,
+        leads,
         texts.get("modal", "").strip(),
         texts.get("negate", "").strip(),
         texts.get("qualify", ""),
@@ -471,6 +482,8 @@ class _Apply:
         if alt.replace or alt.drop:
             out += self._replace([(w, t) for w, t in alt.replace] + [(w, "") for w in alt.drop])
             self._no_comparison_left()
+        if alt.lead_in:
+            out += self._lead_in(alt.lead_in)
         if alt.negate:
             out += self._negate(alt.negate)
         if alt.qualify:
@@ -775,6 +788,41 @@ class _Apply:
         if self._attributive(a, b):
             self.removed.update(range(a, b))
             return self._removal(a, b)
+        raise _Unsafe
+
+    def _lead_in(self, table: tuple[Words, ...]) -> list[_Edit]:
+        doc, (lo, hi) = self.doc, self.c.sent
+        a, b = self.c.phrases[0]
+        end = hi
+        while end > lo and (doc[end - 1].is_punct or doc[end - 1].is_space):
+            end -= 1  # before the final punctuation
+        for i in range(lo, hi):
+            words = next((w for w in table if i + len(w) <= hi and all(_match(doc[i + k], w[k]) for k in range(len(w)))), None)
+            if words is None:
+                continue
+            comma = next((k for k in range(i + len(words), end) if doc[k].text == ","), None)
+            if comma is not None and (i == self.first_word or doc[i - 1].text in (",", ";") or doc[i - 1].lower_ in ("and", "but")):
+                first, last = i, comma + 1  # "Unlike X, ...": the lead-in with its comma
+            elif comma is None and i > lo and doc[i - 1].text == ",":
+                first, last = i - 1, end  # "..., unlike X.": from its comma to the end
+            else:
+                continue
+            if not first <= a < last:
+                raise _Unsafe  # the comparison is elsewhere in the sentence
+            if any(
+                doc[k].lemma_ in _COMPARISON or self._comparative(k) for k in (*range(lo, first), *range(last, hi))
+            ):
+                raise _Unsafe  # another comparison stays ("..., and it is a lot safer than ...")
+            for k in range(first, last):  # no markup inside what goes (a tag's other half would stay)
+                self._clean(k)
+                if k > first and not (self._gap(k - 1, k) == "" or self._gap(k - 1, k).isspace()):
+                    raise _Unsafe
+            self.removed.update(range(first, last))
+            if first == i - 1:
+                s, _ = self._clean(first)
+                e = self._words(first, last)[1]
+                return [_Edit(s, e, "")]
+            return self._removal(first, last, in_list=False)
         raise _Unsafe
 
     def _qualify(self, text: str) -> list[_Edit]:

@@ -396,3 +396,27 @@ def test_a_long_answer_is_not_replaced(linter):
     text = "Ketamine clinic FAQ.\n\nIs ketamine therapy safe? Yes, and our anesthesiologists monitor every single session closely.\n"
     found = [f for f in linter.lint_text(text, "markdown", "doc") if f.rule == "safety-absolute"]
     assert found and all(f.rewrite is None for f in found)
+
+
+@pytest.mark.parametrize(
+    ("sentence", "expected"),
+    [
+        (
+            "Unlike your daily antidepressant, ketamine will not cause weight gain.",
+            "Ketamine will not cause weight gain.",
+        ),
+        (
+            "And unlike SSRIs, ketamine does not make you wait six weeks.",
+            "And ketamine does not make you wait six weeks.",
+        ),
+        ("Infusions here are relaxing and private, unlike the daily antidepressants.", "Infusions here are relaxing and private."),
+        # another comparison would stay: no rewrite
+        ("Unlike opioids, ketamine is non-addictive, and it is a lot safer than gabapentin.", None),
+    ],
+)
+def test_lead_in_removes_the_comparison_that_opens_or_closes_the_sentence(linter, sentence, expected):
+    text = f"Ketamine clinic.\n\n{sentence}\n"
+    f = _finding(linter, text, "comparative-superiority")
+    assert f.rewrite == expected
+    if expected is not None:
+        assert "comparative-superiority" not in {g.rule for g in linter.lint_text(_accept(text, f), "markdown", "doc")}
