@@ -92,6 +92,7 @@ class _DocState:
     # reaches into its neighbours only so that rules see the same context).
     own: range = range(0)
     refuted_before: bool = False  # a section before this one refutes something
+    whole: bool = True  # the state is the whole document, not one section's window
     absolutes: list[tuple[int, int]] = field(default_factory=list)  # "completely", "100%"
     deny_starts: set[int] = field(default_factory=set)  # "No.", "Not at all."
     _scopes: dict[int, list[Scope]] = field(default_factory=dict)
@@ -288,7 +289,7 @@ class Linter:
             [[] for _ in range(n)], [[] for _ in range(n)], [[] for _ in range(n)], set(), self.cues_by_id,
             self.qualifiers.subordinators,
         )
-        state.own = range(n)
+        state.own, state.whole = range(n), own is None
         if not n:
             state.facts = facts or DocFacts()
             return state
@@ -514,11 +515,21 @@ class Linter:
 
     def findings(self, st: _DocState, path: str, text: str, lines: LineIndex) -> list[Finding]:
         """The findings of a document analysed whole."""
+        return self._collect([st], st.facts, path, text, lines)
+
+    def _collect(
+        self, states: Iterable[_DocState], facts: DocFacts, path: str, text: str, lines: LineIndex
+    ) -> list[Finding]:
+        """The findings of a document from the states of its sections (one, or a window
+        per section, in order): each one's sentence findings, and the requirements
+        gathered over all of them."""
         requirements = [_Requirement(rule) for rule in self.ruleset.rules if rule.kind == "requirement"]
-        out = self.sentence_findings(st, path, text, lines)
-        for req in requirements:
-            self._gather(st, req, path, text, lines)
-        out += self._reported(requirements, st.facts)
+        out: list[Finding] = []
+        for st in states:
+            out += self.sentence_findings(st, path, text, lines)
+            for req in requirements:
+                self._gather(st, req, path, text, lines)
+        out += self._reported(requirements, facts)
         out.sort(key=Finding.sort_key)
         return out
 
@@ -526,18 +537,21 @@ class Linter:
         """What a section contributes to a requirement: its triggers (the first one of
         the document becomes the finding) and the statements that would satisfy it."""
         rule = req.rule
-        triggers = self.hits(st, f"rule:{rule.id}:m", rule.match)
-        for i, clause in enumerate(rule.triggers[1:], 1):
-            triggers += self.hits(st, f"rule:{rule.id}:t{i}", clause)
-        triggers = sorted(t for t in triggers if t[0] in st.own)
+        by_clause = [
+            (clause, [h for h in self.hits(st, f"rule:{rule.id}:m" if i == 0 else f"rule:{rule.id}:t{i}", clause) if h[0] in st.own])
+            for i, clause in enumerate(rule.triggers)
+        ]
+        triggers = sorted(h for _, hs in by_clause for h in hs)
+        if not triggers and st.whole:
+            return  # a whole document without a trigger: what would satisfy it does not matter
         # drugs compared by family: a page promoting "antidepressants" that names the
         # risks of "SSRIs" names its subject's risks
         family = self.kb.family
         req.subject.update(family(m.id) for s, _, _ in triggers for m in st.mentions[s] if m.type == "drug")
         if req.first is None and triggers:
             req.first = self._finding(st, path, text, lines, rule, *triggers[0], rule.message)
-        if triggers and rule.disclosure is not None:
-            req.about += self._trigger_drugs(st, rule)
+        if rule.disclosure is not None:
+            req.about += self._trigger_drugs(st, by_clause)
         for i, clause in enumerate(rule.satisfied_by):
             for s, _, _ in self.hits(st, f"rule:{rule.id}:s{i}", clause):
                 if s in st.own:
@@ -656,14 +670,13 @@ class Linter:
             rewrite=rewrite,
         )
 
-    def _trigger_drugs(self, st: _DocState, rule: Rule) -> list[tuple[int, str]]:
-        """(original offset, drug) for each of the state's own triggers that is about a drug."""
+    @staticmethod
+    def _trigger_drugs(st: _DocState, by_clause: list[tuple[Clause, list[tuple[int, int, int]]]]) -> list[tuple[int, str]]:
+        """(original offset, drug) for each trigger (by its clause) that is about a drug."""
         found: list[tuple[int, str]] = []
-        for i, clause in enumerate(rule.triggers):
+        for clause, hits in by_clause:
             in_match = any(ref.partition(":")[0] == "drug" for ref in clause.pattern_kb)
-            for s, a, b in self.hits(st, f"rule:{rule.id}:m" if i == 0 else f"rule:{rule.id}:t{i}", clause):
-                if s not in st.own:
-                    continue
+            for s, a, b in hits:
                 # the trigger's clause starts after a terminator; a dash or a table row's ';' joins parts of one
                 bounds = [t + 1 for t, word in st.terminators[s] if t < a and word not in ("—", "–", "-", ";")]
                 did = trigger_drug(st.mentions[s], a, b, max(bounds, default=st.sent_bounds[s][0]), in_match)
@@ -692,7 +705,7 @@ class Linter:
         that overlap it (one claim: "eliminates anxiety" and "anxiety for good") and its
         other claims there ("a safe and effective treatment with zero risk"). A rewrite
         edits them all, so that accepting it clears the finding."""
-        if rule.kind != "claim":
+        if rule.kind == "requirement":
             return ((a, b),)
         name, key = f"rule:{rule.id}:m", ("phrases", rule.id)
         if key not in st._whole:
@@ -726,21 +739,23 @@ class Linter:
         what the whole document names, then each section's findings, read in a window
         that reaches into its neighbours. Only one section is in memory at a time."""
         outline = Outline([], {})
+        # Each section is read and tokenised twice, once for these facts and once with
+        # its window for the rules: holding the sections' Docs instead would cost the
+        # memory this exists to save.
         facts = DocFacts.gather(self._section_mentions(text, kind, parts, outline))
-        requirements = [_Requirement(rule) for rule in self.ruleset.rules if rule.kind == "requirement"]
-        out: list[Finding] = []
+        out = self._collect(self._section_states(text, kind, parts, facts), facts, path, text, lines)
+        return apply_suppressions(out, outline, text, lines, path, self.rules)
+
+    def _section_states(self, text: str, kind: str, parts: list[Section], facts: DocFacts) -> Iterator[_DocState]:
+        """Each section's state in turn, analysed in its window; a refutation in one
+        section reaches the quoted claims of the sections after it."""
         refuted = False
         for part in parts:
             prose = read_prose(kind, text[part.window_start : part.window_end]).shifted(part.window_start)
             st = self.analyse(prose, facts, (part.start, part.end))
             st.refuted_before = refuted
-            out += self.sentence_findings(st, path, text, lines)
-            for req in requirements:
-                self._gather(st, req, path, text, lines)
+            yield st  # linted before the next section is read
             refuted = refuted or st.refutes()
-        out += self._reported(requirements, facts)
-        out.sort(key=Finding.sort_key)
-        return apply_suppressions(out, outline, text, lines, path, self.rules)
 
     def _section_mentions(
         self, text: str, kind: str, parts: list[Section], outline: Outline

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from linter.disclosure import NAME_FIELDS, check_template
+from linter.disclosure import NAME_FIELDS, check_template, join
 from linter.errors import RuleError
 from linter.yamlio import load_yaml
 
@@ -294,13 +294,13 @@ class KnowledgeBase:
             if drug.bare_ok:
                 return None
             if lexicons & set(drug.misleading_with):
-                approved = _series(self.approved_uses(drug_id))
+                approved = join(self.approved_uses(drug_id))
                 return f"{self.display(drug_id)} is FDA-approved only for {approved}; the claim implies an approval for this use"
             return None
         claimed = set(conditions)
         for c in conditions:
             if not any(self._covers(d, c, claimed) for d in members):
-                approved = _series(self.approved_uses(drug_id)) or "nothing"
+                approved = join(self.approved_uses(drug_id)) or "nothing"
                 return f"{self.display(drug_id)} is not FDA-approved for {self.labels.get(c, c)} (approved for {approved})"
         return None
 
@@ -367,8 +367,3 @@ def _names(path: str, ident: str, entry) -> tuple[str, ...]:
     if not isinstance(names, list) or not names or not all(isinstance(n, (str, int)) for n in names):
         raise RuleError(path, ident, "names", "expected a non-empty list of names")
     return tuple(str(n).lower() for n in names)
-
-
-def _series(items: list[str]) -> str:
-    """'a', 'a and b', 'a, b and c'."""
-    return ", ".join(items[:-1]) + " and " + items[-1] if len(items) > 1 else "".join(items)

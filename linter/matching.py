@@ -397,32 +397,25 @@ class _Search:
 
 def _candidates(g: _Group, met: dict[int, bool], meets, has) -> list[_Pattern]:
     """The patterns of a group (whose gate the sentence meets) that it may hold.
-    (Plain loops with the answers looked up first: this runs for every group at
+    (A plain loop with the answers looked up first: this runs for every group at
     every anchor, and all() over a generator cost a third of the matching.)"""
-    found = []
     get = met.get
-    for p in g.rest:
+
+    def holds(p: _Pattern) -> bool:
         for n in p.needs:
             ok = get(n)
             if ok is None:
                 ok = meets(n)
             if not ok:
-                break
-        else:
-            found.append(p)
+                return False
+        return True
+
+    found = [p for p in g.rest if holds(p)]
     seen: set[int] = set()
     for col, table in g.by_value:
         for v in has(col):
             for p in table.get(v, ()):
-                if id(p) in seen:
-                    continue
-                for n in p.needs:
-                    ok = get(n)
-                    if ok is None:
-                        ok = meets(n)
-                    if not ok:
-                        break
-                else:
+                if id(p) not in seen and holds(p):
                     seen.add(id(p))
                     found.append(p)
     return found

@@ -792,7 +792,7 @@ class _Apply:
 
     def _lead_in(self, table: tuple[Words, ...]) -> list[_Edit]:
         doc, (lo, hi) = self.doc, self.c.sent
-        a, b = self.c.phrases[0]
+        a = self.c.phrases[0][0]
         end = hi
         while end > lo and (doc[end - 1].is_punct or doc[end - 1].is_space):
             end -= 1  # before the final punctuation
@@ -828,8 +828,8 @@ class _Apply:
     def _qualify(self, text: str) -> list[_Edit]:
         a, b = self.c.phrases[0]
         (lo, hi), doc = self.c.sent, self.doc
-        if any(doc[k].lemma_ in ("approve", "approval", "approved") for k in range(b, hi)):
-            raise _Unsafe  # a second status claim after this one would stand unqualified
+        if any(x >= b for x, _ in self.c.phrases[1:]):
+            raise _Unsafe  # another of the rule's statements after this one would stand unqualified
         if self._attributive(a, b):
             self.removed.update(range(a, b))
             return self._removal(a, b)

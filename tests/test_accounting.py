@@ -11,6 +11,7 @@ import re
 
 import pytest
 from click.testing import CliRunner
+from helpers import write
 
 from linter.cli import main
 from linter.runner import RunResult, discover, run
@@ -20,15 +21,6 @@ SUMMARY = re.compile(
     r"^(\d+) files? linted, (\d+) with findings, (\d+) could not be read; "
     r"(\d+) errors?, (\d+) warnings?, (\d+) infos?$"
 )
-
-
-def write(path, data: str | bytes) -> str:
-    path.parent.mkdir(parents=True, exist_ok=True)
-    if isinstance(data, bytes):
-        path.write_bytes(data)
-    else:
-        path.write_text(data, encoding="utf-8")
-    return str(path)
 
 
 def tree(root) -> dict[str, list[str]]:

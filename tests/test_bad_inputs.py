@@ -19,6 +19,7 @@ import time
 
 import pytest
 from click.testing import CliRunner
+from helpers import write
 
 from linter import sources
 from linter.cli import main
@@ -26,15 +27,6 @@ from linter.runner import run
 
 CLAIM = "Ketamine cures depression."
 _LINE_END = re.compile(r"\r\n|\r|\n")
-
-
-def write(path, data: str | bytes) -> str:
-    path.parent.mkdir(parents=True, exist_ok=True)
-    if isinstance(data, bytes):
-        path.write_bytes(data)
-    else:
-        path.write_text(data, encoding="utf-8")
-    return str(path)
 
 
 def offset(text: str, line: int, column: int) -> int:

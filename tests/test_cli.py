@@ -9,6 +9,7 @@ import sys
 
 import pytest
 from click.testing import CliRunner
+from helpers import write as write_file
 
 from linter import __version__
 from linter.cli import main
@@ -48,13 +49,7 @@ def check_json(*args: str):
 
 
 def write(folder, name: str, text: str | bytes) -> str:
-    path = folder / name
-    path.parent.mkdir(parents=True, exist_ok=True)
-    if isinstance(text, bytes):
-        path.write_bytes(text)
-    else:
-        path.write_text(text, encoding="utf-8")
-    return str(path)
+    return write_file(folder / name, text)
 
 
 def line_col(text: str, offset: int) -> tuple[int, int]:
@@ -339,6 +334,18 @@ def test_json_keys_types_and_order(tmp_path, monkeypatch):
         assert f["category"] in CATEGORIES and f["scope"] == CATEGORIES[f["category"]]
         assert f["severity"] in ("error", "warning", "info")
     assert findings == sorted(findings, key=lambda f: (f["path"], f["line"], f["column"], f["rule"]))
+
+
+def test_streamed_json_is_the_indented_json_of_the_whole_report(tmp_path, monkeypatch):
+    """JSON is written finding by finding; the text is what json.dumps(indent=2) gives
+    for the whole report, with findings, with none, and with an unreadable file."""
+    monkeypatch.chdir(tmp_path)
+    write(tmp_path, "page.md", "Ketamine cures depression. Café « ok ».\n")
+    write(tmp_path, "ok.txt", CAREFUL)
+    write(tmp_path, "bad.md", b"\xff\xfe\x00")
+    for args in (["page.md", "ok.txt"], ["ok.txt"], ["bad.md", "page.md"]):
+        text = invoke("check", "--format", "json", *args).stdout
+        assert text == json.dumps(json.loads(text), indent=2, ensure_ascii=False) + "\n"
 
 
 def test_json_text_is_the_original_text_at_the_reported_span(tmp_path):

@@ -1,4 +1,4 @@
-"""JSON output: the documented contract of shared/spec/output.md."""
+"""JSON output: the documented contract of docs/spec/output.md."""
 
 from __future__ import annotations
 
@@ -8,18 +8,9 @@ from collections.abc import Iterator
 from linter import __version__
 
 
-def document(result) -> dict:
-    return {
-        "tool": {"name": "claimlint", "version": __version__},
-        "files": result.files,
-        "findings": [f.to_dict() for f in result.findings],
-        "errors": [e.to_dict() for e in result.errors],
-    }
-
-
 def chunks(result) -> Iterator[str]:
-    """The report piece by piece, the same text as ``json.dumps(document(result),
-    indent=2)``: a report of a hundred thousand findings is never held whole."""
+    """The report piece by piece, the same text as ``json.dumps`` of the whole report
+    with ``indent=2``: a report of a hundred thousand findings is never held whole."""
     head = {"tool": {"name": "claimlint", "version": __version__}, "files": result.files}
     yield json.dumps(head, indent=2, ensure_ascii=False)[:-2] + ",\n"
     for key, items, last in (("findings", result.findings, False), ("errors", result.errors, True)):
