@@ -332,7 +332,9 @@ class _Search:
     def run(self, index: dict[int, dict[int, list[_Group]]], keys: dict[int, object], out: set) -> None:
         import numpy as np
 
-        found = [(np.flatnonzero(np.isin(self.array[:, col], values)), col) for col, values in keys.items()]
+        from linter.nlp import member
+
+        found = [(np.flatnonzero(member(self.array[:, col], values)), col) for col, values in keys.items()]
         positions = np.concatenate([p for p, _ in found])
         columns = np.concatenate([np.full(len(p), col) for p, col in found])
         order = np.argsort(positions, kind="stable")
@@ -422,7 +424,7 @@ def _candidates(g: _Group, met: dict[int, bool], meets, has) -> list[_Pattern]:
 
 
 def _keys(index: dict[int, dict[int, list[_Group]]]) -> dict[int, object]:
-    """The anchor values of each column, as arrays for numpy.isin."""
+    """The anchor values of each column, as sorted arrays for nlp.member."""
     import numpy as np
 
     return {col: np.fromiter(sorted(table), dtype="uint64", count=len(table)) for col, table in index.items()}

@@ -29,23 +29,6 @@ def pipeline():
     return nlp
 
 
-def _sent_starts(doc):
-    """The SENT_START column (1 start, -1 not a start, 0 unknown) as signed integers.
-
-    Sentence starts are read and written as one array: ``Token.is_sent_start = ...``
-    scans the whole Doc on every assignment, which made long documents quadratic.
-    """
-    from spacy.attrs import SENT_START
-
-    return doc.to_array(SENT_START).astype("int64")
-
-
-def _set_sent_starts(doc, starts) -> None:
-    from spacy.attrs import SENT_START
-
-    doc.from_array([SENT_START], starts.astype("uint64"))
-
-
 _LEMMATIZER = "claimlint_lookup_lemmatizer"
 _SMALL_DOC = 32
 
@@ -110,85 +93,125 @@ _lemmatize = _LookupLemmas()
 
 
 def make_doc(text: str, block_starts: list[int]):
-    """Tokenise ``text``, force a sentence start at each block start, run the pipes."""
+    """Tokenise ``text``, force a sentence start at each block start, run the pipes.
+
+    The sentencizer's and our own steps read and write token columns as arrays
+    (one ``to_array`` per document): a ``Token`` object per token, as spaCy's
+    sentencizer makes in its loop, cost more than tokenising the text.
+    """
+    import numpy as np
+    from spacy.attrs import IDX, IS_PUNCT, IS_SPACE, ORTH, SENT_START
+
     nlp = pipeline()
     doc = nlp.make_doc(text)
-    if block_starts and len(doc):
-        import numpy as np
-        from spacy.attrs import IDX, IS_SPACE
-
-        starts = _sent_starts(doc)
-        cols = doc.to_array([IDX, IS_SPACE])
-        offsets, space = cols[:, 0], cols[:, 1].tolist()
+    n = len(doc)
+    if not n:
+        return doc
+    orth = doc.to_array(ORTH)  # hashes: unsigned 64-bit
+    cols = doc.to_array([IDX, IS_SPACE, IS_PUNCT, SENT_START]).astype("int64")
+    space, punct, starts = cols[:, 1], cols[:, 2], cols[:, 3]
+    if block_starts:
+        offsets = cols[:, 0]
         # the first token at or after each block start, in one search: searched block by
         # block, the column was copied every time (quadratic in long documents)
-        firsts = np.searchsorted(offsets, np.asarray(block_starts, dtype=offsets.dtype)).tolist()
-        i = 0
-        n = len(doc)
-        for first in firsts:
-            i = max(i, first)
-            while i < n and space[i]:
-                i += 1
-            if i < n:
-                starts[i] = 1
-        _set_sent_starts(doc, starts)
-    for _, proc in nlp.pipeline:
-        doc = proc(doc)
-    _attach_closers(doc)
-    _cap_sentences(doc)
+        firsts = np.searchsorted(offsets, np.asarray(block_starts, dtype=offsets.dtype))
+        # ... skipping whitespace tokens: the next token that is not one
+        solid = np.flatnonzero(space == 0)
+        at = np.searchsorted(solid, firsts[firsts < n])
+        starts[solid[at[at < len(solid)]]] = 1
+    starts = _sentencize(orth, punct, starts, nlp.get_pipe("sentencizer").punct_chars, doc.vocab.strings)
+    _attach_closers(orth, punct, starts, doc.vocab.strings)
+    _cap_sentences(starts)
+    doc.from_array([SENT_START], starts.astype("uint64").reshape(-1, 1))
+    for name, proc in nlp.pipeline:
+        if name != "sentencizer":
+            doc = proc(doc)
     return doc
+
+
+def _hashes(strings, texts):
+    import numpy as np
+
+    return np.unique(np.asarray([strings.add(t) for t in texts], dtype="uint64"))
+
+
+def member(column, values):
+    """Which entries of a uint64 ``column`` are among the sorted ``values``: one binary
+    search per entry (numpy.isin sorts the column with the values every time)."""
+    import numpy as np
+
+    if not len(values):
+        return np.zeros(len(column), dtype=bool)
+    at = np.searchsorted(values, column)
+    return values[np.minimum(at, len(values) - 1)] == column
+
+
+def _sentencize(orth, punct, starts, punct_chars, strings):
+    """spaCy's sentencizer, on columns: a sentence starts at the first token after
+    a sentence-final mark that is neither punctuation nor such a mark; a start
+    already set (a block's) is kept, every other token is marked not a start.
+    tests/test_nlp.py checks it against spaCy's own on the corpus."""
+    import numpy as np
+
+    enders = member(orth, _hashes(strings, punct_chars))
+    ordinary = np.flatnonzero((punct == 0) & ~enders)
+    after = np.searchsorted(ordinary, np.flatnonzero(enders), side="right")
+    guess = np.zeros(len(orth), dtype=bool)
+    guess[0] = True
+    guess[ordinary[after[after < len(ordinary)]]] = True
+    return np.where(starts == 0, np.where(guess, 1, -1), starts)
 
 
 MAX_SENTENCE = 1000  # tokens
 
 
-def _cap_sentences(doc) -> None:
+def _cap_sentences(starts) -> None:
     """Cut a "sentence" of more than MAX_SENTENCE tokens (a list or a dump with no
     full stops) into pieces of that length: qualifier scoping and quotation checks
     look across a whole sentence per match, so one sentence of 100,000 tokens took
     minutes."""
-    starts = _sent_starts(doc)
-    bounds = [int(k) for k in (starts == 1).nonzero()[0]] + [len(doc)]
-    long = [(a, b) for a, b in pairwise(bounds) if b - a > MAX_SENTENCE]
-    if not long:
-        return
-    for a, b in long:
-        starts[a + MAX_SENTENCE : b : MAX_SENTENCE] = 1
-    _set_sent_starts(doc, starts)
+    bounds = [int(k) for k in (starts == 1).nonzero()[0]] + [len(starts)]
+    for a, b in pairwise(bounds):
+        if b - a > MAX_SENTENCE:
+            starts[a + MAX_SENTENCE : b : MAX_SENTENCE] = 1
 
 
-_OPENERS = {"(", "[", "“", "‘", "«"}
-_QUOTES = {'"', "'"}
+_OPENERS = ("(", "[", "“", "‘", "«")
+_QUOTES = ('"', "'")
+_FINAL = (".", "!", "?", "...", "…")
 
 
-def _attach_closers(doc) -> None:
+def _attach_closers(orth, punct, starts, strings) -> None:
     """The sentencizer ends a sentence after the punctuation that follows a full
     stop, so an opening quote or bracket ('It works. "No side effects."') is left
     at the end of the sentence before. Move such boundaries back to the opener."""
-    n = len(doc)
+    import numpy as np
+
+    n = len(orth)
     if n < 2:
         return
-    arr = _sent_starts(doc)
-    starts = [int(k) for k in (arr == 1).nonzero()[0]]
+    quote = member(orth, _hashes(strings, _QUOTES))
+    opener = member(orth, _hashes(strings, _OPENERS))
+    final = member(orth, _hashes(strings, _FINAL))
+    trailing = (punct != 0) & ~final  # punctuation that may close the sentence before
+    quotes_upto = np.concatenate(([0], np.cumsum(quote)))  # quotes in [0, k) = quotes_upto[k]
     prev = 0
-    for j in starts[1:]:
+    for j in (starts == 1).nonzero()[0].tolist()[1:]:
         start_of_this, prev = prev, j
         k = j - 1
-        while k > start_of_this and doc[k].is_punct and doc[k].text not in (".", "!", "?", "...", "…"):
+        while k > start_of_this and trailing[k]:
             k -= 1
         if k == j - 1:
             continue
-        quotes = sum(1 for t in doc[start_of_this : k + 1] if t.text in _QUOTES)
+        quotes = int(quotes_upto[k + 1] - quotes_upto[start_of_this])
         for m in range(k + 1, j):
-            t = doc[m].text
-            if t in _QUOTES:
+            if quote[m]:
                 if quotes % 2 == 0:
-                    arr[m], arr[j] = 1, -1
+                    starts[m], starts[j] = 1, -1
                     prev = m
                     break
                 quotes += 1
-            elif t in _OPENERS:
-                arr[m], arr[j] = 1, -1
+            elif opener[m]:
+                starts[m], starts[j] = 1, -1
                 prev = m
                 break
-    _set_sent_starts(doc, arr)
