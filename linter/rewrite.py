@@ -38,6 +38,20 @@ rule matched) and on the sentence's edges:
     the text, the question kept. Only this operation applies to such a pair
     (no word edit of a question makes its "Yes." a fair answer); an answer of
     more than a few words is not replaced;
+``drop_item: ["no", zero]``
+    in a verbless list of items opening with these words, the items holding the
+    key phrases removed with their separators ("No clinic visits, no needles, no
+    risk." -> "No clinic visits, no needles."); it fails where every item would go
+    or a removed item has more than a few words (they may belong to the list);
+``restate: "Treatment with {drug} may help some people with {condition}; ..."``
+    the last resort: the sentence's words, first to last, replaced by the template
+    filled from the knowledge base (``Rewriter.facts``: the drug, the promoted drug
+    of a comparison, the conditions named, the approved and unapproved uses, the
+    settings not approved); it fails where a placeholder has no value, where the
+    words are not verbatim in the source (a tag among them; an HTML entity counts
+    as its character), and for a question, a quotation, a blockquote or a
+    first-person sentence, where it would put the publisher's words in someone
+    else's mouth. Only ``if_reason`` may go with it;
 ``prefix: "In studies, "``
     text before the sentence (its first word lower-cased, unless it is a
     brand name from the knowledge base, an acronym or an unknown word);
@@ -77,7 +91,11 @@ would read wrong, whatever the rule (each fails its alternative):
 - a modal goes before the adverbs of its verb ("may actually rewire", not
   "actually may rewire"), and never onto an imperative outside the key phrase
   ("Call us today to feel better ...": the claim is not the call);
-- quotation marks and brackets balanced in the sentence stay balanced.
+- quotation marks and brackets balanced in the sentence stay balanced;
+- a word edit with nothing to hedge what it leaves changes every key phrase of
+  the rule in the sentence, and a base-form word does not match a comparative
+  ("safe" is not "safer than Tylenol"); a plural put for a singular universal
+  ("every client" -> "some clients") takes its verbs with it ("who finish ... tell").
 
 Whether a rewrite clears its finding is checked by tests/test_rewrite.py for
 every rule's examples, not at run time: re-linting every rewritten sentence
@@ -86,15 +104,26 @@ would about double the time of a run.
 
 from __future__ import annotations
 
+import html
 import itertools
+import re
 from dataclasses import dataclass, field
 from functools import cached_property
 
+from linter.disclosure import check_template, join
 from linter.prose import Prose, normalise
 
 _PREPOSITIONS = frozenset({"for", "to", "as", "by", "in", "with", "of"})
 _SPANS_OF_TIME = frozenset({"more", "over", "decades", "nearly", "almost", "about", "half", "many", "several", "years"})
-OPERATIONS = ("replace", "drop", "modal", "negate", "qualify", "lead_in", "answer", "prefix", "append", "if_reason")
+OPERATIONS = (
+    "replace", "drop", "drop_item", "modal", "negate", "qualify", "lead_in", "answer", "prefix", "append", "restate",
+    "if_reason",
+)
+# What a ``restate`` template may name (filled from the knowledge base, see Rewriter.facts).
+RESTATE_FIELDS = frozenset(
+    {"drug", "Drug", "promoted", "Promoted", "condition", "approved_uses", "unapproved_uses", "unapproved_settings"}
+)
+_SHORT_ITEM = 4  # words of a list item drop_item removes: "no emotional numbing"
 _SHORT_ANSWER = 6  # words: "Yes.", "Not at all.", "No, none to speak of."
 # Inserted text is plain prose: these would be markup in Markdown or HTML.
 _MARKUP = frozenset("<>&*_`[]\\|#")
@@ -151,6 +180,13 @@ _CONSEQUENCES = (
     ("which", "makes"),
 )
 _SUBORDINATORS = _set("because since as given")
+# Just before a drug's name, these make it the treatment compared with ("safer than SSRIs",
+# "works just like Spravato", "your SSRI had its chance", "staying on SSRIs").
+_COMPARED = _set("than like unlike as over versus vs instead replace replaces leaves leave beat beats your my their staying old")
+_SINGULAR_UNIVERSALS = _set("every each everyone everybody anyone anybody")
+_PLURAL_OF = {"is": "are", "was": "were", "has": "have", "does": "do"}
+# A sentence with these is a testimony: a restatement in the publisher's voice does not fit it.
+_FIRST_PERSON = _set("i me my mine myself 'm")
 # Pairs whose balance a rewrite keeps: (opening, closing); the same character for straight quotes.
 _PAIRS = (('"', '"'), ("“", "”"), ("(", ")"), ("[", "]"))  # not ‘’: ’ is also an apostrophe
 
@@ -162,12 +198,14 @@ class Rewrite:
     replace: tuple[tuple[Words, str], ...] = ()
     drop: tuple[Words, ...] = ()
     lead_in: tuple[Words, ...] = ()
+    drop_item: tuple[Words, ...] = ()
     modal: str = ""
     negate: str = ""
     qualify: str = ""
     answer: str = ""
     prefix: str = ""
     append: str = ""
+    restate: str = ""
     if_reason: tuple[str, ...] = ()
 
 
@@ -193,6 +231,8 @@ def _alternative(raw, key: str, err, nlp) -> Rewrite:
             raise err(f"{key}.{k}", f"unknown operation (expected one of {', '.join(OPERATIONS)})")
     if set(raw) == {"if_reason"}:
         raise err(key, "if_reason alone changes nothing: add an operation")
+    if "restate" in raw and set(raw) - {"restate", "if_reason"}:
+        raise err(f"{key}.restate", "restate replaces the whole sentence: only if_reason may go with it")
     replace = raw.get("replace", {})
     if not isinstance(replace, dict) or ("replace" in raw and not replace):
         raise err(f"{key}.replace", "expected a mapping of word or phrase to its replacement text")
@@ -210,15 +250,25 @@ def _alternative(raw, key: str, err, nlp) -> Rewrite:
     if not isinstance(lead, list) or ("lead_in" in raw and not lead):
         raise err(f"{key}.lead_in", "expected a non-empty list of words or phrases")
     leads = tuple(_words(w, f"{key}.lead_in[{i}]", err, nlp) for i, w in enumerate(lead))
+    items = raw.get("drop_item", [])
+    if not isinstance(items, list) or ("drop_item" in raw and not items):
+        raise err(f"{key}.drop_item", 'expected a non-empty list of the words that open a list\'s items ("no", zero)')
+    openers = tuple(_words(w, f"{key}.drop_item[{i}]", err, nlp) for i, w in enumerate(items))
     texts = {}
-    for op in ("modal", "negate", "qualify", "answer", "prefix", "append"):
+    for op in ("modal", "negate", "qualify", "answer", "prefix", "append", "restate"):
         if op in raw:
             if not isinstance(raw[op], str):
                 raise err(f"{key}.{op}", "expected a string (quote yes, no, on, off)")
-            texts[op] = _plain(raw[op], f"{key}.{op}", err)
+            # a restate template's placeholders ({approved_uses}) are names, not text
+            _plain(re.sub(r"\{\w+\}", "x", raw[op]) if op == "restate" else raw[op], f"{key}.{op}", err)
+            texts[op] = raw[op]
     for op in ("modal", "negate"):
         if op in texts and not all(w.isalpha() for w in texts[op].split()):
             raise err(f"{key}.{op}", "expected a word or two, e.g. may, might, not")
+    if "restate" in texts:
+        problem = check_template(texts["restate"], RESTATE_FIELDS)
+        if problem:
+            raise err(f"{key}.restate", problem)
     reasons = raw.get("if_reason", [])
     reasons = [reasons] if isinstance(reasons, str) else reasons
     if not isinstance(reasons, list) or not all(isinstance(r, str) and r.strip() for r in reasons):
@@ -227,12 +277,14 @@ def _alternative(raw, key: str, err, nlp) -> Rewrite:
         tuple(sorted(pairs, key=lambda p: -len(p[0]))),
         drops,
         leads,
+        openers,
         texts.get("modal", "").strip(),
         texts.get("negate", "").strip(),
         texts.get("qualify", ""),
         texts.get("answer", "").strip(),
         texts.get("prefix", ""),
         texts.get("append", ""),
+        " ".join(texts.get("restate", "").split()),
         tuple(r.strip().lower() for r in reasons),
     )
 
@@ -288,9 +340,10 @@ class _Unsafe(Exception):
 class Rewriter:
     """Applies rules' rewrites; holds the word lists they consult (loaded on first use)."""
 
-    def __init__(self, brands: frozenset[str] = frozenset(), generics: frozenset[str] = frozenset()) -> None:
+    def __init__(self, brands: frozenset[str] = frozenset(), generics: frozenset[str] = frozenset(), kb=None) -> None:
         self.brands = brands  # names kept capitalised after a prefix ("Spravato")
         self.generics = generics  # names lower-cased after a prefix ("ketamine")
+        self.kb = kb  # the knowledge base a ``restate`` is filled from (None: no restatement applies)
 
     @classmethod
     def for_kb(cls, kb) -> Rewriter:
@@ -305,7 +358,73 @@ class Rewriter:
                 if " " not in name:
                     generic = letters(ident) in letters(name) or letters(ident).startswith(letters(name))
                     (generics if generic else brands).add(name)
-        return cls(frozenset(brands), frozenset(generics))
+        return cls(frozenset(brands), frozenset(generics), kb)
+
+    def facts(self, claim: Claim) -> dict[str, str]:
+        """What a ``restate`` template may name, for one claim; a placeholder with
+        nothing to fill it is absent (the template then fails).
+
+        ``drug``: for an approval finding, the drug its reason (the knowledge base's
+        verdict) names; else the document's main drug (the one it names most; on a tie,
+        one the sentence does not name, then the first named) where the sentence names
+        it or names no drug, else the first drug the sentence names. ``promoted``, for a
+        comparison: the first drug the sentence names that is not the one compared with
+        (no "than", "like", "unlike", "your" ... just before it), else the drug the
+        document names most ("leaves SSRIs in the dust" on a ketamine page); never one
+        of the family it is compared with. ``condition``: the conditions the sentence names.
+        ``approved_uses``: what the drug is FDA-approved for; ``unapproved_uses``: the
+        sentence's conditions that approval does not cover; ``unapproved_settings``:
+        the sentence's settings the drug is not approved for ("home use")."""
+        kb = self.kb
+        if kb is None:
+            return {}
+        lo, hi = claim.sent
+        here = kb.mentions(claim.doc[lo:hi])
+        counts: dict[str, int] = {}
+        for m in kb.mentions(claim.doc):  # only for a restatement, which is rare: no cache
+            if m.type == "drug":
+                counts[m.id] = counts.get(m.id, 0) + 1
+        named = list(dict.fromkeys(m.id for m in here if m.type == "drug"))
+        families = {kb.family(d) for d in named}
+        # the most named; on a tie, one outside the families the sentence names, then the first
+        main = max(counts, key=lambda d: (counts[d], kb.family(d) not in families), default=None)
+        doc = claim.doc
+        compared = {  # a comparing word shortly before, in the same phrase ("unlike opioids, ketamine" compares opioids)
+            m.id
+            for m in here
+            if any(
+                doc[k].lower_ in _COMPARED and not any(doc[j].is_punct for j in range(k + 1, m.start))
+                for k in range(max(lo, m.start - 3), m.start)
+            )
+        }
+        # never a drug of the family compared with: "this stuff leaves SSRIs in the dust" on a page
+        # that names fluoxetine most promotes something else, or the template fails
+        rivals = {kb.family(d) for d in compared if d in kb.drugs}
+        promoted = next((d for d in named if d not in compared and kb.family(d) not in rivals), None)
+        if promoted is None:
+            promoted = max(
+                (d for d in counts if kb.family(d) not in rivals), key=counts.__getitem__, default=None
+            )
+        drug = main if main is not None and (main in named or not named) else (named[0] if named else None)
+        reason = (claim.reason or "").lower()
+        if reason:
+            by_name = sorted(kb.drugs, key=lambda d: -len(kb.display(d)))
+            drug = next((d for d in by_name if reason.startswith(kb.display(d).lower())), None)
+        conditions = list(dict.fromkeys(m.id for m in here if m.type == "condition"))
+        settings = list(dict.fromkeys(m.id for m in here if m.type == "setting"))
+        out: dict[str, str] = {}
+        if promoted is not None:
+            out["promoted"] = kb.display(promoted)
+        if conditions:
+            out["condition"] = join(list(dict.fromkeys(kb.labels[c] for c in conditions)))
+        if drug is not None:
+            out["drug"] = kb.display(drug)
+            out["approved_uses"] = join(kb.approved_uses(drug))
+            out["unapproved_uses"] = join(kb.off_label_uses(drug, conditions), "or")
+            barred = kb.drugs[drug].not_approved_settings
+            out["unapproved_settings"] = join([f"{x} use" for x in settings if x in barred], "or")
+        out.update({k[:1].upper() + k[1:]: v[:1].upper() + v[1:] for k, v in out.items() if k in ("drug", "promoted")})
+        return {k: v for k, v in out.items() if v}
 
     @cached_property
     def _index(self) -> dict[str, frozenset[str]]:
@@ -413,29 +532,33 @@ class _Apply:
         tok = self.doc[i]
         return self.c.prose.orig_start(tok.idx), self.c.prose.orig_end(tok.idx + len(tok.text))
 
-    def _clean(self, i: int) -> tuple[int, int]:
-        """The token's original offsets, if the source has it verbatim (no markup inside)."""
+    def _clean(self, i: int, entities: bool = False) -> tuple[int, int]:
+        """The token's original offsets, if the source has it verbatim (no markup inside).
+        ``entities``: an HTML entity counts as the character it stands for, for an edit
+        that removes or replaces the whole token ("SPRAVATO&rsquo;s"): no markup is lost."""
         s, e = self._orig(i)
-        if normalise(self.c.text[s:e]) != self.doc[i].text:
+        src = self.c.text[s:e]
+        if normalise(html.unescape(src) if entities else src) != self.doc[i].text:
             raise _Unsafe
         return s, e
 
     def _gap(self, i: int, j: int) -> str:
         return self.c.text[self._orig(i)[1] : self._orig(j)[0]]
 
-    def _words(self, i: int, j: int) -> tuple[int, int]:
+    def _words(self, i: int, j: int, entities: bool = False) -> tuple[int, int]:
         """Original offsets of tokens i..j-1, if they are verbatim and only whitespace lies between."""
-        s, _ = self._clean(i)
+        s, _ = self._clean(i, entities)
         for k in range(i + 1, j):
-            self._clean(k)
+            self._clean(k, entities)
             if self._gap(k - 1, k).strip():
                 raise _Unsafe
-        return s, self._clean(j - 1)[1]
+        return s, self._clean(j - 1, entities)[1]
 
-    def _removal(self, i: int, j: int, in_list: bool = True) -> list[_Edit]:
-        """Remove tokens i..j-1 with the space before them (after them, at the sentence start);
-        ``in_list``: with the comma before them, where they are an item of a list of modifiers."""
-        s, e = self._words(i, j)
+    def _removal(self, i: int, j: int, in_list: bool = True, entities: bool = False) -> list[_Edit]:
+        """Remove tokens i..j-1 with the space before them (after them, at the sentence start,
+        or where markup comes before them: "an <strong>FDA-approved treatment"); ``in_list``:
+        with the comma before them, where they are an item of a list of modifiers."""
+        s, e = self._words(i, j, entities)
         lo, hi = self.c.sent
         if (
             in_list
@@ -447,7 +570,8 @@ class _Apply:
         ):
             i -= 1  # one of a list of modifiers: "rapid, lasting relief" -> "rapid relief"
             s = self._words(i, j)[0]
-        if i > lo:
+        after = self._gap(j - 1, j) if j < hi else ""
+        if i > lo and not (self._gap(i - 1, i).strip() and after and after.isspace()):
             gap = self._gap(i - 1, i)
             if gap and not gap.isspace():
                 raise _Unsafe
@@ -478,10 +602,16 @@ class _Apply:
 
     def edits(self) -> list[_Edit]:
         alt = self.alt
+        if alt.restate:
+            return self._restate(alt.restate)
         out: list[_Edit] = []
         if alt.replace or alt.drop:
             out += self._replace([(w, t) for w, t in alt.replace] + [(w, "") for w in alt.drop])
             self._no_comparison_left()
+            if not (alt.modal or alt.negate or alt.qualify or alt.prefix or alt.append or alt.lead_in):
+                self._every_phrase_edited()
+        if alt.drop_item:
+            out += self._drop_items(alt.drop_item)
         if alt.lead_in:
             out += self._lead_in(alt.lead_in)
         if alt.negate:
@@ -496,6 +626,125 @@ class _Apply:
             out.append(self._append(alt.append))
         _check_disjoint(out)
         return out
+
+    def _drop_items(self, openers: tuple[Words, ...]) -> list[_Edit]:
+        """The items holding the rule's key phrases removed from a verbless list of
+        negatives ("No clinic visits, no needles, no risk." -> "No clinic visits, no
+        needles."), each with the separator before it (after it, for the first item).
+        Every key phrase must lie in a removed item, and an item must stay: where
+        each item is a claim ("Zero hangover, zero dependency"), nothing is left."""
+        items = self._list_items(openers)
+        gone = [j for j, (x, y) in enumerate(items) if any(a < y and x < b for a, b in self.c.phrases)]
+        if len(items) < 2 or not gone or len(gone) == len(items):
+            raise _Unsafe
+        if any(sum(self.doc[k].is_alpha for k in range(*items[j])) > _SHORT_ITEM for j in gone):
+            raise _Unsafe  # "no risk with our troches": its words may belong to the whole list
+        if any(not any(items[j][0] <= a < items[j][1] for j in gone) for a, _ in self.c.phrases):
+            raise _Unsafe  # a claim outside the list stays
+        kept = [j for j in range(len(items)) if j not in gone]
+        out = []
+        for j in gone:
+            if j < kept[0]:
+                continue  # goes with the items before the first kept one
+            first, last = items[j - 1][1], items[j][1]  # the separator before it, and the item
+            self._words(first, last)
+            s = self._orig(first - 1)[1]
+            if self.c.text[s : self._orig(first)[0]].strip():
+                raise _Unsafe
+            out.append(_Edit(s, self._orig(last - 1)[1], ""))
+            self.removed.update(range(first, last))
+        if kept[0] > 0:
+            first, nxt = items[0][0], items[kept[0]][0]
+            self._words(first, nxt)
+            out.append(_Edit(self._clean(first)[0], self._clean(nxt)[0], ""))
+            self.removed.update(range(first, nxt))
+        return out
+
+    def _list_items(self, openers: tuple[Words, ...]) -> list[tuple[int, int]]:
+        """The token ranges of the items of the list of negatives that holds the key
+        phrase: items that each open with one of ``openers`` ("no", "zero"), joined by
+        commas, "and" or "or"."""
+        doc, (lo, hi) = self.doc, self.c.sent
+
+        def opens(i: int) -> int:
+            """The length of the opener at i, where an item may start there; else 0."""
+            if i >= hi or not (i == self.first_word or i > lo and doc[i - 1].text in (",", ":", ";", "—", "–", "-") or doc[i - 1].lower_ in ("and", "or")):
+                return 0
+            return next((len(w) for w in openers if i + len(w) <= hi and all(_match(doc[i + k], w[k]) for k in range(len(w)))), 0)
+
+        def end(i: int) -> int:
+            k = i + opens(i)
+            while k < hi and doc[k].text not in (",", ";", ":", "—", "–", "(", ")") and doc[k].text not in _FINAL:
+                if doc[k].lower_ in ("and", "or") and opens(k + 1):
+                    break
+                k += 1
+            while k > i and doc[k - 1].is_space:
+                k -= 1
+            return k
+
+        a = self.c.phrases[0][0]
+        runs: list[list[tuple[int, int]]] = []
+        i = lo
+        while i < hi:
+            if not opens(i):
+                i += 1
+                continue
+            run = [(i, end(i))]
+            while True:
+                k = run[-1][1]
+                while k < hi and (doc[k].text == "," or doc[k].lower_ in ("and", "or")) and k - run[-1][1] < 2:
+                    k += 1
+                if k == run[-1][1] or not opens(k):
+                    break
+                run.append((k, end(k)))
+            runs.append(run)
+            i = run[-1][1] + 1
+        return next((run for run in runs if run[0][0] <= a < run[-1][1]), [])
+
+    def _restate(self, template: str) -> list[_Edit]:
+        """The sentence's words, from its first to its last (its final punctuation
+        included, quotes, brackets and symbols after it kept), replaced by the template
+        filled from the knowledge base; the words must be verbatim in the source with
+        only whitespace between them, so no markup is lost. A sentence without final
+        punctuation (a headline, a list item) takes the template without its own.
+
+        Never for a quotation or a testimony: a restatement is the publisher's voice,
+        and inside quotation marks, a blockquote or a first-person account it would put
+        words in a patient's (or an expert's) mouth. Such a claim keeps the rule's
+        generic suggestion unless a word edit applies."""
+        lo, hi = self.c.sent
+        doc = self.doc
+        if self._quoted() or any(doc[k].lower_ in _FIRST_PERSON or doc[k].text == "?" for k in range(lo, hi)):
+            raise _Unsafe  # (a question asserts nothing of its own to restate)
+        try:
+            text = template.format_map(self.rw.facts(self.c))
+        except KeyError:
+            raise _Unsafe from None
+        last = max(k for k in range(lo, hi) if any(c.isalnum() for c in doc[k].text))
+        if last + 1 < hi and doc[last + 1].text in _FINAL:
+            last += 1
+        elif text[-1:] in _FINAL:
+            text = text[:-1]
+        s, e = self._words(self.first_word, last + 1, entities=True)
+        return [_Edit(s, e, text)]
+
+    def _quoted(self) -> bool:
+        """Whether the sentence holds a quotation mark, lies inside a quotation its block
+        opened before it, or stands in a blockquote (Markdown '>' or HTML)."""
+        lo, hi = self.c.sent
+        doc, prose = self.doc, self.c.prose
+        if any(doc[k].text in ('"', "'") for k in range(lo, hi)):
+            return True
+        start = doc[lo].idx
+        block = max((b for b in prose.block_starts if b <= start), default=0)
+        if prose.text[block:start].count('"') % 2:
+            return True
+        source = self.c.text
+        line = source[source.rfind("\n", 0, self.c.span[0]) + 1 : self.c.span[0]]
+        if line.lstrip().startswith(">"):
+            return True
+        head = source[: self.c.span[0]].lower()
+        return head.rfind("<blockquote") > head.rfind("</blockquote")
 
     def _replace(self, table: list[tuple[Words, str]]) -> list[_Edit]:
         """Replace and drop, in every key phrase; between them they must change a word."""
@@ -514,8 +763,8 @@ class _Apply:
                     total = 0
                     for k in range(n):  # stops at the first word that differs: most do
                         score = _match(self.doc[i + k], words[k])
-                        if not score:
-                            break
+                        if not score or (score == 1 and self._graded(i + k)):
+                            break  # "safe" is not "safer": the comparison is another claim
                         total += score
                     else:
                         if best is None or (n, total) > best[0]:
@@ -536,11 +785,19 @@ class _Apply:
                 if text:
                     s, e = self._words(i, i + n)
                     old = self.c.text[s:e]
-                    if old[:1].isupper() and old[1:2].islower() and text[:1].islower():
-                        text = text[0].upper() + text[1:]  # "Works Better" -> "Works differently"
+                    # the capital of a removed word that opened the sentence or a table cell
+                    opened = i - 1 in self.removed and (
+                        i - 1 == self.first_word or i - 1 > lo and self._gap(i - 2, i - 1).strip().endswith(">")
+                    )
+                    before = self.c.text[slice(*self._orig(i - 1))] if opened else ""
+                    if (old[:1].isupper() and old[1:2].islower() or before[:1].isupper()) and text[:1].islower():
+                        # "Works Better" -> "Works differently"; "<td>Virtually every patient" -> "<td>Some patients"
+                        text = text[0].upper() + text[1:]
                     out.append(_Edit(s, e, text))
                     out += self._article(i, text)
                     self.replaced[i] = (i + n, text)
+                    if self._pluralised(i, i + n, text):
+                        out += self._agree(i + n)
                 else:
                     out += self._removal(i, i + n)
                     self.removed.update(range(i, i + n))
@@ -564,6 +821,53 @@ class _Apply:
                 and not (k - 1 in edited and self.doc[k].lower_ == "than")
             ):
                 raise _Unsafe
+
+    def _pluralised(self, i: int, j: int, text: str) -> bool:
+        """Whether a replacement turns a singular universal into a plural ("every client"
+        -> "some clients", "everyone" -> "some patients"): its verbs must agree."""
+        last = text.split()[-1].lower() if text.split() else ""
+        plural = last == "people" or (last.endswith("s") and last[:-1] in self.rw._index["noun"])
+        return plural and any(self.doc[k].lower_ in _SINGULAR_UNIVERSALS for k in range(i, j))
+
+    def _agree(self, k: int) -> list[_Edit]:
+        """After a subject made plural at token k, its verbs in the plural: that of a
+        relative clause ("who finishes" -> "who finish") and the main verb ("tells" ->
+        "tell", "has come" -> "have come"), up to the end of the clause. A word after a
+        determiner or a preposition is not a verb ("the program's results")."""
+        doc, hi = self.doc, self.c.sent[1]
+        out = []
+        for i in range(k, hi):
+            tok = doc[i]
+            if tok.text in (",", ";", ":", "—", "–", "(") or tok.text in _FINAL or tok.lower_ in ("and", "but", "or"):
+                break
+            low, lemma = tok.lower_, tok.lemma_
+            regular = low != lemma and low in (lemma + "s", lemma + "es", lemma[:-1] + "ies")
+            if not (low in _PLURAL_OF or low == "'s" or (regular and lemma in self.rw._index["verb"])):
+                continue
+            if doc[i - 1].lower_ in _NOT_BEFORE_VERB:
+                continue
+            if low == "'s":
+                raise _Unsafe  # "who's tried": "is" or "has", and no plural reads for both
+            s, e = self._clean(i)
+            word = _PLURAL_OF.get(low, lemma)
+            out.append(_Edit(s, e, word[:1].upper() + word[1:] if self.c.text[s:e][:1].isupper() else word))
+            if doc[i - 1].lower_ not in ("who", "that"):
+                break  # the main verb
+        return out
+
+    def _graded(self, i: int) -> bool:
+        """A comparative or superlative form ("safer", "safest", "happier")."""
+        low, lemma = self.doc[i].lower_, self.doc[i].lemma_
+        stem = lemma[:-1] + "i" if lemma.endswith("y") else lemma
+        return low != lemma and low in (stem + "er", stem + "est", lemma + "r", lemma + "st")
+
+    def _every_phrase_edited(self) -> None:
+        """A word edit with nothing to hedge what it leaves must change each key phrase
+        of the rule in the sentence: one left as it was ("safer than Tylenol" beside
+        "completely safe") still makes the claim, and the rewrite would not clear it."""
+        edited = set(self.removed) | {k for i, (j, _) in self.replaced.items() for k in range(i, j)}
+        if any(not edited.intersection(range(a, b)) for a, b in self.c.phrases):
+            raise _Unsafe
 
     def _comparative(self, i: int) -> bool:
         """A comparative adjective or adverb ("faster", "safer"): its lemma plus -er or -r."""
@@ -800,9 +1104,13 @@ class _Apply:
             words = next((w for w in table if i + len(w) <= hi and all(_match(doc[i + k], w[k]) for k in range(len(w)))), None)
             if words is None:
                 continue
-            comma = next((k for k in range(i + len(words), end) if doc[k].text == ","), None)
+            comma = next((k for k in range(i + len(words), end) if doc[k].text == "," and not self._adjectives(k)), None)
             if comma is not None and (i == self.first_word or doc[i - 1].text in (",", ";") or doc[i - 1].lower_ in ("and", "but")):
                 first, last = i, comma + 1  # "Unlike X, ...": the lead-in with its comma
+                if last < hi and doc[last].text == '"' and sum(doc[k].text == '"' for k in range(first, last)) % 2:
+                    last += 1  # the quotation it closes: 'Hailed as "the best ...," ketamine is'
+                    if not self._gap(last - 1, last).isspace() and self._gap(last - 1, last):
+                        raise _Unsafe
             elif comma is None and i > lo and doc[i - 1].text == ",":
                 first, last = i - 1, end  # "..., unlike X.": from its comma to the end
             else:
@@ -814,16 +1122,26 @@ class _Apply:
             ):
                 raise _Unsafe  # another comparison stays ("..., and it is a lot safer than ...")
             for k in range(first, last):  # no markup inside what goes (a tag's other half would stay)
-                self._clean(k)
+                self._clean(k, entities=True)
                 if k > first and not (self._gap(k - 1, k) == "" or self._gap(k - 1, k).isspace()):
                     raise _Unsafe
             self.removed.update(range(first, last))
             if first == i - 1:
                 s, _ = self._clean(first)
-                e = self._words(first, last)[1]
+                e = self._words(first, last, entities=True)[1]
                 return [_Edit(s, e, "")]
-            return self._removal(first, last, in_list=False)
+            return self._removal(first, last, in_list=False, entities=True)
         raise _Unsafe
+
+    def _adjectives(self, k: int) -> bool:
+        """Whether the comma at k goes on inside a phrase ("a long, expensive stay", "SSRIs,
+        which ..."), rather than closing it."""
+        if k + 2 >= self.c.sent[1]:
+            return False
+        word, index = self.doc[k + 1].lower_, self.rw._index
+        if word in ("which", "who", "whose"):
+            return True  # a relative clause inside the lead-in: "Unlike SSRIs, which ..., ketamine"
+        return word in index["adj"] and word not in index["noun"] and word not in index["verb"] and self.doc[k + 2].is_alpha
 
     def _qualify(self, text: str) -> list[_Edit]:
         a, b = self.c.phrases[0]
@@ -912,8 +1230,8 @@ class _Apply:
             _, e = self._clean(k - 1)
             return _Edit(e, e, text)
         k = hi
-        while k > lo and (doc[k - 1].is_space or doc[k - 1].is_punct):
-            k -= 1
+        while k > lo and not any(c.isalnum() for c in doc[k - 1].text):
+            k -= 1  # past punctuation and symbols ("Start feeling better tonight &rarr;")
         final = next((m for m in range(k, hi) if doc[m].text in _FINAL), None)
         if final is not None:  # before the full stop: "(SSRIs) for some patients.", '"... for some patients."'
             s, _ = self._clean(final)

@@ -25,12 +25,7 @@ from linter.runner import RunResult
 from linter.yamlio import load_yaml
 
 # Flag examples whose rewrite is known not to clear the finding, and why.
-KNOWN_GAPS = {
-    ("efficacy-cure", "Live depression-free with IV ketamine."): (
-        "the claim is the word 'depression-free' itself; no word edit inside it reads well, "
-        "so the finding keeps the generic suggestion"
-    ),
-}
+KNOWN_GAPS: dict[tuple[str, str], str] = {}
 
 
 def _rules_with_rewrites() -> list[dict]:
@@ -135,12 +130,16 @@ def test_only_the_flagged_sentence_changes(linter):
 
 
 def test_an_edit_through_markup_gives_no_rewrite(linter):
-    """The word to replace is not verbatim in the source (an entity inside it): rather
-    than guess, the finding has no rewrite and keeps the rule's generic suggestion."""
-    text = "<p>Ketamine is completely safe &amp; non&#8209;addictive.</p>"
+    """The word to replace is not verbatim in the source (a tag inside it): rather than
+    guess, the finding has no rewrite and keeps the rule's generic suggestion. An entity
+    inside it ("non&#8209;addictive") stops the word edit too, but not a restatement of
+    the whole sentence, which cuts through no markup."""
+    text = "<p>Ketamine is <b>100%</b> safe.</p>"
     f = _finding(linter, text, "safety-absolute", "html")
     assert f.rewrite is None
     assert f.suggestion
+    entity = _finding(linter, "<p>Ketamine is completely safe &amp; non&#8209;addictive.</p>", "safety-absolute", "html")
+    assert entity.rewrite is not None and entity.rewrite.startswith("Treatment with ketamine can cause side effects")
 
 
 def test_json_carries_the_rewrite_and_null_for_document_findings(linter):
@@ -167,6 +166,10 @@ def test_json_carries_the_rewrite_and_null_for_document_findings(linter):
         ({"if_reason": "not FDA-approved"}, "rewrite"),
         ([{"modal": "may"}, "prefix"], "rewrite[1]"),
         ([], "rewrite"),
+        ({"restate": "{Drug} may help with {mood}."}, "rewrite.restate"),
+        ({"restate": "{Drug} may help.", "append": " today"}, "rewrite.restate"),
+        ({"restate": "{Drug:>10} may help."}, "rewrite.restate"),
+        ({"drop_item": []}, "rewrite.drop_item"),
     ],
 )
 def test_a_bad_rewrite_names_its_key(linter, raw, key):
@@ -231,9 +234,10 @@ def _cleared(linter, text: str, f, kind: str = "markdown") -> bool:
 @pytest.mark.parametrize(
     ("text", "rule", "expected"),
     [
-        # 1. dropping one "no" from a list of negatives inverts its item: no rewrite
-        ("Ketamine at home: no needles, no clinic, no side effects worth worrying about.", "safety-absolute", None),
-        ("No needles, no clinic, no risk with our ketamine troches.", "safety-absolute", None),
+        # 1. dropping one "no" from a list of negatives inverts its item, and an item of more than a
+        # few words may carry words of the whole list: the claim is restated instead
+        ("Ketamine at home: no needles, no clinic, no side effects worth worrying about.", "safety-absolute", "Treatment with ketamine can cause side effects and has risks; your provider will go over them with you."),
+        ("No needles, no clinic, no risk with our ketamine troches.", "safety-absolute", "Treatment with ketamine can cause side effects and has risks; your provider will go over them with you."),
         # ... while a governed "no" may go: "there's no potential" -> "there's potential"
         ("Our ketamine therapy has no side effects.", "safety-absolute", "Our ketamine therapy has side effects."),
         # 2. the ratio before a comparative goes with it
@@ -285,7 +289,13 @@ def _cleared(linter, text: str, f, kind: str = "markdown") -> bool:
             "approval-misstated",
             "Lexapro is not FDA-approved for insomnia.",
         ),
-        ("Because Lexapro is FDA-approved for insomnia, you can trust it.", "approval-misstated", None),
+        # ... and the status restated from the knowledge base instead
+        (
+            "Because Lexapro is FDA-approved for insomnia, you can trust it.",
+            "approval-misstated",
+            "The FDA has approved escitalopram (Lexapro) for major depressive disorder and generalized anxiety "
+            "disorder; use for insomnia is off-label.",
+        ),
     ],
 )
 def test_rewrites_that_read_well_and_clear(linter, text, rule, expected):
@@ -358,8 +368,8 @@ def test_a_guarantee_rewrite_leaves_no_superiority_claim(linter):
         ("Fact: the ketamine we use is FDA approved, and has been for 50 years.", "Fact: the ketamine we use is FDA approved as an anesthetic, and has been for 50 years."),
         # a participle before a noun is removed, not qualified
         ("Every ketamine infusion uses FDA-approved Ketalar for your depression care.", "Every ketamine infusion uses Ketalar for your depression care."),
-        # the status of a program, not of a drug: no rewrite
-        ("Our whole program is FDA-approved.", None),
+        # the status of a program, not of a drug: the drug's status restated instead
+        ("Our whole program is FDA-approved.", "The FDA has approved ketamine only for anesthesia; other uses are off-label."),
         # "for" a span of time is not "for" a use
         ("Ketamine has been FDA-approved for more than fifty years.", "Ketamine has been FDA-approved as an anesthetic for more than fifty years."),
     ],
@@ -410,8 +420,11 @@ def test_a_long_answer_is_not_replaced(linter):
             "And ketamine does not make you wait six weeks.",
         ),
         ("Infusions here are relaxing and private, unlike the daily antidepressants.", "Infusions here are relaxing and private."),
-        # another comparison would stay: no rewrite
-        ("Unlike opioids, ketamine is non-addictive, and it is a lot safer than gabapentin.", None),
+        # another comparison would stay: the claim restated without the comparison
+        (
+            "Unlike opioids, ketamine is non-addictive, and it is a lot safer than gabapentin.",
+            "Treatment with ketamine may help some people; ask your provider which treatment fits you.",
+        ),
     ],
 )
 def test_lead_in_removes_the_comparison_that_opens_or_closes_the_sentence(linter, sentence, expected):
@@ -420,3 +433,123 @@ def test_lead_in_removes_the_comparison_that_opens_or_closes_the_sentence(linter
     assert f.rewrite == expected
     if expected is not None:
         assert "comparative-superiority" not in {g.rule for g in linter.lint_text(_accept(text, f), "markdown", "doc")}
+
+
+# ---------------------------------------------------------------- every flagged sentence (issue 7, point 3)
+
+
+def _rewrite_of(linter, sentence: str, rule: str, kind: str = "markdown", page: str = "Ketamine clinic.\n\n"):
+    """The rule's rewrite for a sentence on a page about ketamine, and whether accepting it clears the finding."""
+    text = f"{page}{sentence}\n" if kind == "markdown" else f"<p>{page}</p><p>{sentence}</p>"
+    f = _finding(linter, text, rule, kind)
+    return f.rewrite, f.rewrite is not None and _cleared(linter, text, f, kind)
+
+
+@pytest.mark.parametrize(
+    ("sentence", "rule", "expected"),
+    [
+        # superlatives: restated from the knowledge base, with the condition the sentence names
+        (
+            "Ketamine is the greatest breakthrough in PTSD care in decades.",
+            "efficacy-guarantee",
+            "Treatment with ketamine may help some people with PTSD; results vary from person to person.",
+        ),
+        # "-free": the condition named as what eases, the testimony kept
+        (
+            '"Two infusions later, I am anxiety-free."',
+            "efficacy-cure",
+            '"Two infusions later, I am less anxious (individual results vary)."',
+        ),
+        # near-universals: the subject in the plural, and its verbs with it
+        (
+            "Almost every patient who completes our ketamine series reports better sleep.",
+            "efficacy-guarantee",
+            "Some patients who complete our ketamine series report better sleep.",
+        ),
+        # zero-lists: the item that denies a risk removed, the others kept
+        (
+            "Ketamine troches at home: no commute, no needles, no side effects.",
+            "safety-absolute",
+            "Ketamine troches at home: no commute, no needles.",
+        ),
+        # ... and where every item is a claim, the claim restated as the drug's risks
+        (
+            "Zero hangover, zero dependency.",
+            "safety-absolute",
+            "Treatment with ketamine can cause side effects and has risks; your provider will go over them with you.",
+        ),
+        # a comparison with no comparative: the drug the page promotes, not the one dismissed
+        (
+            "Your Zoloft had its chance.",
+            "comparative-superiority",
+            "Treatment with ketamine may help some people; ask your provider which treatment fits you.",
+        ),
+        # a lead-in comparison with a relative clause inside it goes whole
+        (
+            "Unlike SSRIs, which can take a month, ketamine is given in our clinic.",
+            "comparative-superiority",
+            "Ketamine is given in our clinic.",
+        ),
+        # "safe" is not "safer": the comparison is no word to soften, so the claim is restated
+        (
+            "Ketamine is safer than Tylenol and completely safe.",
+            "safety-absolute",
+            "Treatment with ketamine can cause side effects and has risks; your provider will go over them with you.",
+        ),
+    ],
+)
+def test_each_family_gets_a_rewrite_that_reads_well_and_clears(linter, sentence, rule, expected):
+    rewrite, cleared = _rewrite_of(linter, sentence, rule)
+    assert rewrite == expected
+    assert cleared
+
+
+def test_a_comparison_restated_never_promotes_the_family_it_dismisses(linter):
+    """On a page that names fluoxetine most, "this stuff leaves SSRIs in the dust" promotes
+    something else: the restatement names the other drug the page names, not an SSRI."""
+    page = "I took fluoxetine for years. Fluoxetine made me numb. Then I tried ketamine.\n\n"
+    rewrite, cleared = _rewrite_of(linter, "This stuff leaves SSRIs in the dust.", "comparative-superiority", page=page)
+    assert rewrite == "Treatment with ketamine may help some people; ask your provider which treatment fits you."
+    assert cleared
+
+
+def test_an_approval_restatement_gives_the_status_from_the_knowledge_base(linter):
+    """The drug is the one the verdict names, its approved uses are the knowledge base's,
+    and the use the sentence claims is called off-label."""
+    rewrite, cleared = _rewrite_of(
+        linter,
+        "Since Spravato's approval also covers OCD, many clients use it for that.",
+        "approval-misstated",
+        page="Spravato at our center.\n\n",
+    )
+    assert rewrite.startswith("The FDA has approved Spravato (esketamine) for treatment-resistant depression")
+    assert rewrite.endswith("; use for OCD is off-label.")
+    assert cleared
+
+
+@pytest.mark.parametrize(
+    "sentence",
+    [
+        '"Ketamine is the greatest breakthrough in PTSD care in decades," says our founder.',
+        "I think ketamine is the greatest breakthrough in PTSD care in decades.",
+        "> Ketamine is the greatest breakthrough in PTSD care in decades.",
+    ],
+)
+def test_a_restatement_never_speaks_for_a_quoted_or_first_person_voice(linter, sentence):
+    """Inside quotation marks, a blockquote or a first-person account, a restatement
+    would put the publisher's words in someone else's mouth: no rewrite instead."""
+    rewrite, _ = _rewrite_of(linter, sentence, "efficacy-guarantee")
+    assert rewrite is None
+
+
+def test_a_restatement_keeps_the_markup_around_the_sentence(linter):
+    """An entity is a character and goes with the sentence's words; the tags around it stay.
+    A tag inside the sentence would be lost: then there is no restatement."""
+    text = "<p>Ketamine clinic.</p><p>It&rsquo;s the biggest breakthrough in PTSD care in decades.</p>"
+    f = _finding(linter, text, "efficacy-guarantee", "html")
+    assert f.rewrite == "Treatment with ketamine may help some people with PTSD; results vary from person to person."
+    after = _accept(text, f)
+    assert after.endswith(f"<p>{f.rewrite}</p>")
+    assert _cleared(linter, text, f, "html")
+    tagged = "<p>Ketamine clinic.</p><p>Ketamine is the <em>biggest</em> breakthrough in PTSD care in decades.</p>"
+    assert _finding(linter, tagged, "efficacy-guarantee", "html").rewrite is None
