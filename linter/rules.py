@@ -513,8 +513,8 @@ class PatternCompiler:
             options.append([{**rest, attr: {"IN": singles}}])
         for w in words:
             toks = self._tokens(w)
-            if len(toks) > 1:
-                options.append([{**rest, attr: t} for t in toks])
+            if len(toks) > 1:  # on lemmas, each token in its base form ("side-effects": side, -, effect)
+                options.append([{**rest, attr: t} for t in (self.lemmas(w) if attr == "LEMMA" else toks)])
         if step.get("OP") == "?":
             options.append([])
         return options
@@ -527,7 +527,12 @@ class PatternCompiler:
     def _lemma_value(self, v):
         """A LEMMA value is itself lemmatised, so a rule may write 'cures' or 'cure'."""
         def one(s):
-            return s if not isinstance(s, str) or " " in s else (self.lemmas(s) or [s])[0]
+            if not isinstance(s, str) or " " in s:
+                return s
+            lemmas = self.lemmas(s)
+            # a word the tokenizer splits ("anti-suicidal") stays whole: _split_words makes it a
+            # token sequence; its first token's lemma alone ("anti") would match "anti-nausea"
+            return s if len(lemmas) > 1 else (lemmas or [s])[0]
 
         if isinstance(v, str):
             return one(v)

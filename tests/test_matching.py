@@ -113,3 +113,28 @@ def test_a_pattern_it_cannot_read_goes_to_spacy():
     doc = nlp("ketamine really cures . curing")
     names = {(nlp.vocab.strings[k], s, e) for k, s, e in matcher.matches(doc, [(0, 4), (4, 5)])}
     assert names == {("regex", 2, 3), ("regex", 4, 5), ("star", 0, 3)}
+
+
+@pytest.mark.parametrize(
+    ("text", "found"),
+    [
+        ("it has anti-suicidal effects", ["anti-suicidal", "suicidal"]),
+        ("we keep anti-nausea medication on hand", []),  # not "anti" alone
+        ("no side-effects at all", ["side-effects"]),
+        ("one side-effect is nausea", ["side-effect"]),  # each token on its base form
+        ("the side of the effects", []),
+    ],
+)
+def test_a_word_the_tokenizer_splits_matches_whole_in_a_lemma_list(linter, text, found):
+    """A rule may write a hyphenated word in a LEMMA list ({LEMMA: {IN: [suicidal,
+    anti-suicidal]}}): it matches as its token sequence, each token on its lemma,
+    never as the lemma of its first token."""
+    from linter.rules import PatternCompiler
+
+    alternatives = PatternCompiler(linter.nlp, linter.kb).pattern(
+        [{"LEMMA": {"IN": ["suicidal", "anti-suicidal", "side-effects"]}}], lambda k, r: ValueError(r), "p"
+    )
+    matcher = AnchoredMatcher(linter.nlp.vocab)
+    matcher.add("k", [list(a) for a in alternatives])
+    doc = make_doc(text, [0])
+    assert [doc[a:b].text for _, a, b in matcher.matches(doc, sentences(doc))] == found
