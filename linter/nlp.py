@@ -176,7 +176,7 @@ def _cap_sentences(starts) -> None:
             starts[a + MAX_SENTENCE : b : MAX_SENTENCE] = 1
 
 
-_OPENERS = ("(", "[", "“", "‘", "«")
+_OPENERS = ("(", "[", "“", "‘", "«", "¿", "¡")
 _QUOTES = ('"', "'")
 _FINAL = (".", "!", "?", "...", "…")
 

@@ -138,3 +138,11 @@ def test_a_word_the_tokenizer_splits_matches_whole_in_a_lemma_list(linter, text,
     matcher.add("k", [list(a) for a in alternatives])
     doc = make_doc(text, [0])
     assert [doc[a:b].text for _, a, b in matcher.matches(doc, sentences(doc))] == found
+
+
+def test_every_bundled_pattern_is_anchored(linter):
+    """A pattern the anchored matcher cannot read ({n,m} or "!" operators) goes to spaCy's
+    Matcher, which tries it at every token of every document: the bundled rules write
+    "{0,2}" as two "?" steps and "!" as NOT_IN, so none does."""
+    linter.lint_text("Warm up.", "markdown", "-")
+    assert not linter.matcher._fallback

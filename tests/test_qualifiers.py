@@ -161,6 +161,11 @@ NEUTRALISED = {
     "refutation, forward": (ABSOLUTE, "Ketamine cures depression.", "It is a myth that ketamine cures depression."),
     "refutation, backward": (ABSOLUTE, "Ketamine cures depression.", '"Ketamine cures depression" is a myth.'),
     "attribution": (ABSOLUTE, "Ketamine cures depression.", "Some clinics claim ketamine cures depression."),
+    "attribution, ads": (
+        ABSOLUTE,
+        'Readers asked about ketamine ("Depression cured in one session!").',
+        'Readers asked about the ketamine ads popping up on their feeds ("Depression cured in one session!").',
+    ),
     "question": (ABSOLUTE, "Ketamine can cure depression.", "Can ketamine cure depression?"),
     "question answered no": (ABSOLUTE, "Ketamine can cure depression.", "Can ketamine cure depression? No."),
     "safety, hedged": (SAFETY, "Ketamine has no side effects.", "Ketamine may have no side effects."),

@@ -490,11 +490,11 @@ def _rewrite_of(linter, sentence: str, rule: str, kind: str = "markdown", page: 
             "comparative-superiority",
             "Ketamine is given in our clinic.",
         ),
-        # "safe" is not "safer": the comparison is no word to soften, so the claim is restated
+        # "safe" is not "safer": "completely safe" is softened, "safer than Tylenol" left to comparative-superiority
         (
             "Ketamine is safer than Tylenol and completely safe.",
             "safety-absolute",
-            "Treatment with ketamine can cause side effects and has risks; your provider will go over them with you.",
+            "Ketamine is safer than Tylenol and generally well tolerated but not risk-free.",
         ),
     ],
 )

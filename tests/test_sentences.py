@@ -56,7 +56,7 @@ def test_corpus_sentences_agree_with_spacy_where_no_block_or_quote_moves_them():
         theirs = {a for a, _ in _spacy_sentences(prose.text)}
         doc = pipeline().make_doc(prose.text)
         for start in theirs - ours:  # moved back: an opener stands just before
-            assert any(doc[k].text in ('"', "'", "(", "[", "“", "‘", "«") for k in range(max(0, start - 3), start)), (page.name, start)
+            assert any(doc[k].text in ('"', "'", "(", "[", "“", "‘", "«", "¿", "¡") for k in range(max(0, start - 3), start)), (page.name, start)
         compared += 1
     assert compared > 100
 
@@ -72,3 +72,10 @@ def test_block_starts_are_kept_and_skip_whitespace():
 def test_a_quote_opening_the_next_sentence_belongs_to_it():
     doc = make_doc('It works. "No side effects." Then (more).', [0])
     assert [s.text for s in doc.sents] == ["It works.", '"No side effects."', "Then (more)."]
+
+
+def test_an_inverted_question_mark_opens_the_next_sentence():
+    """A Spanish line after an English question: its "¿" is not the end of the
+    question, which would then not read as a question."""
+    doc = make_doc("Tired of pills that never worked?\n¿Cansado de pastillas?", [0])
+    assert [s.text.strip() for s in doc.sents] == ["Tired of pills that never worked?", "¿Cansado de pastillas?"]
