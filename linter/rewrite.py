@@ -344,6 +344,18 @@ class Rewriter:
         self.brands = brands  # names kept capitalised after a prefix ("Spravato")
         self.generics = generics  # names lower-cased after a prefix ("ketamine")
         self.kb = kb  # the knowledge base a ``restate`` is filled from (None: no restatement applies)
+        self._counted: tuple[object, dict[str, int]] | None = None  # (doc, its drug counts): the last doc asked
+
+    def _drug_counts(self, doc) -> dict[str, int]:
+        """How often the document names each drug, counted once per document: counted per
+        restatement tried, a page with many findings was quadratic in its length."""
+        if self._counted is None or self._counted[0] is not doc:
+            counts: dict[str, int] = {}
+            for m in self.kb.mentions(doc):
+                if m.type == "drug":
+                    counts[m.id] = counts.get(m.id, 0) + 1
+            self._counted = (doc, counts)
+        return self._counted[1]
 
     @classmethod
     def for_kb(cls, kb) -> Rewriter:
@@ -380,10 +392,7 @@ class Rewriter:
             return {}
         lo, hi = claim.sent
         here = kb.mentions(claim.doc[lo:hi])
-        counts: dict[str, int] = {}
-        for m in kb.mentions(claim.doc):  # only for a restatement, which is rare: no cache
-            if m.type == "drug":
-                counts[m.id] = counts.get(m.id, 0) + 1
+        counts = self._drug_counts(claim.doc)
         named = list(dict.fromkeys(m.id for m in here if m.type == "drug"))
         families = {kb.family(d) for d in named}
         # the most named; on a tie, one outside the families the sentence names, then the first
