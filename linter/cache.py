@@ -92,13 +92,10 @@ def code_fingerprint() -> str:
 
 def rule_set_files(rule_paths: list[str] | None, extra_rule_paths: list[str] | None) -> list[str]:
     """Every file a Linter built with these arguments loads: rules, knowledge base, qualifiers."""
-    from linter.engine import RULES_DIR, Linter
-    from linter.rules import rule_files
+    from linter.engine import Linter
 
-    base = list(rule_paths or [RULES_DIR])
-    files = rule_files(base + list(extra_rule_paths or []))
-    files += [Linter._find(base, "knowledge.yaml"), Linter._find(base, "qualifiers.yaml")]
-    return sorted({os.path.abspath(f) for f in files})
+    knowledge, qualifiers, rules = Linter.files(rule_paths, extra_rule_paths)
+    return sorted({os.path.abspath(f) for f in (*rules, knowledge, qualifiers)})
 
 
 def linter_fingerprint(rule_paths: list[str] | None, extra_rule_paths: list[str] | None) -> str:

@@ -225,6 +225,23 @@ def _rule_table(rules) -> list[str]:
     return [f"{r.id:<{width}}  {r.category:<24}  {r.severity:<7}  {r.summary}" for r in rules]
 
 
+def _head_lines(r, references: list[str]) -> list[str]:
+    """What every explanation opens with: the rule, its message, why, (references,) the suggestion."""
+    return [
+        f"{r.id}  ({r.category}, {r.scope} scope, {r.severity})",
+        "",
+        r.message,
+        "",
+        "Why:",
+        *(f"  {line}" for line in _wrap(r.rationale)),
+        "",
+        *references,
+        "Suggestion:",
+        *(f"  {line}" for line in _wrap(r.suggestion)),
+        "",
+    ]
+
+
 @main.command()
 @click.argument("rule", metavar="RULE|CATEGORY")
 @click.option("--rules", "rule_dirs", multiple=True, metavar="DIR", help="Rule folders instead of the bundled rules.")
@@ -236,23 +253,11 @@ def explain(rule, rule_dirs, extend_rules) -> None:
 
     directive = next((d for d in DIRECTIVE_RULES if d.id == rule), None)
     if directive is not None:
-        click.echo(
-            "\n".join(
-                [
-                    f"{directive.id}  ({directive.category}, {directive.scope} scope, {directive.severity})",
-                    "",
-                    directive.message,
-                    "",
-                    "Why:",
-                    *(f"  {line}" for line in _wrap(directive.rationale)),
-                    "",
-                    "Suggestion:",
-                    *(f"  {line}" for line in _wrap(directive.suggestion)),
-                    "",
-                    "Built in: a rule about claimlint's own suppression comments (not suppressible inline).",
-                ]
-            )
-        )
+        lines = [
+            *_head_lines(directive, []),
+            "Built in: a rule about claimlint's own suppression comments (not suppressible inline).",
+        ]
+        click.echo("\n".join(lines))
         return
     linter = _linter(rule_dirs, extend_rules)
     r = linter.ruleset.by_id().get(rule)
@@ -265,19 +270,7 @@ def explain(rule, rule_dirs, extend_rules) -> None:
         click.echo(f"\nRun 'claimlint explain <id>' for one of them, e.g. 'claimlint explain {matching[0].id}'.")
         return
     lines = [
-        f"{r.id}  ({r.category}, {r.scope} scope, {r.severity})",
-        "",
-        r.message,
-        "",
-        "Why:",
-        *(f"  {line}" for line in _wrap(r.rationale)),
-        "",
-        "References:",
-        *(f"  - {ref}" for ref in r.references),
-        "",
-        "Suggestion:",
-        *(f"  {line}" for line in _wrap(r.suggestion)),
-        "",
+        *_head_lines(r, ["References:", *(f"  - {ref}" for ref in r.references), ""]),
         *(_disclosure_lines(r.disclosure) if r.disclosure is not None else []),
         "Flagged:",
         *(f"  - {ex!r}" for ex in r.examples.flag),

@@ -17,7 +17,7 @@ from dataclasses import dataclass, field, replace
 from linter.context import Qualifiers, Scope, governed, sentence_scopes
 from linter.disclosure import trigger_drug
 from linter.findings import Finding, Span
-from linter.knowledge import ENTITY_TYPES, KnowledgeBase, Mention
+from linter.knowledge import ENTITY_TYPES, KnowledgeBase, Mention, Verdict
 from linter.prose import LineIndex, Outline, Prose
 from linter.readers import read_prose
 from linter.rewrite import Claim, Rewriter
@@ -49,6 +49,7 @@ class DocFacts:
     main_offset: int = -1  # original offset of that drug's first mention
     named: frozenset[tuple[str, str]] = frozenset()
     conditions: tuple[str, ...] = ()  # the conditions named, in the order first named
+    drug_counts: tuple[tuple[str, int], ...] = ()  # how often each drug is named, in the order first named
 
     @classmethod
     def gather(cls, mentions: Iterable[tuple[int, Mention]]) -> DocFacts:
@@ -67,7 +68,7 @@ class DocFacts:
         if not counts:
             return cls(named=frozenset(named), conditions=tuple(conditions))
         main = max(counts, key=counts.__getitem__)  # the first on a tie: dicts keep their order
-        return cls(main, first[main], frozenset(named), tuple(conditions))
+        return cls(main, first[main], frozenset(named), tuple(conditions), tuple(counts.items()))
 
 
 @dataclass
@@ -191,6 +192,11 @@ class _DocState:
         a, b = self.sent_bounds[s + 1]
         return any(a <= i < min(b, a + 3) for i in self.deny_starts)
 
+    def answered(self, s: int, clause: Clause) -> bool:
+        """A question the next sentence answers so that it claims: affirmed, or, for a
+        clause that asks for it (``asked: denied``), denied."""
+        return self.affirmed(s) or (clause.asked == "denied" and self.denied(s))
+
     def bare_answer(self, s: int) -> bool:
         """A sentence that is only an affirmation or a denial ("Yes.", "Absolutely!", "No.")."""
         if s >= len(self.sent_bounds):
@@ -228,13 +234,13 @@ class Linter:
         from linter.matching import AnchoredMatcher
         from linter.nlp import pipeline
 
-        base = rule_paths or [RULES_DIR]
+        knowledge, qualifiers, rules = self.files(rule_paths, extra_rule_paths)
         self.nlp = pipeline()
-        self.kb = KnowledgeBase.load(self._find(base, "knowledge.yaml"))
+        self.kb = KnowledgeBase.load(knowledge)
         self.kb.build_matcher(self.nlp)
         compiler = PatternCompiler(self.nlp, self.kb)
-        self.qualifiers = Qualifiers.load(self._find(base, "qualifiers.yaml"), compiler)
-        self.ruleset: RuleSet = load_rules(rule_files(base + list(extra_rule_paths or [])), compiler)
+        self.qualifiers = Qualifiers.load(qualifiers, compiler)
+        self.ruleset: RuleSet = load_rules(rules, compiler)
         self.matcher = AnchoredMatcher(self.nlp.vocab)
         for rule in self.ruleset.rules:
             self._register(f"rule:{rule.id}:m", rule.match)
@@ -245,9 +251,17 @@ class Linter:
         self.qualifiers.register(self.matcher)
         self._order = {r.id: i for i, r in enumerate(self.ruleset.rules)}
         self.cues_by_id = {c.id: c for c in self.qualifiers.cues}
-        self.rewriter = Rewriter.for_kb(self.kb)
+        self.rewriter = Rewriter(self.kb)
         # documents longer than this are linted a section at a time (linter/sections.py)
         self.section_chars, self.context_chars = SECTION_CHARS, CONTEXT_CHARS
+
+    @classmethod
+    def files(cls, rule_paths: list[str] | None, extra_rule_paths: list[str] | None) -> tuple[str, str, list[str]]:
+        """The files a Linter built with these arguments loads: its knowledge base, its
+        qualifiers and its rule files (the cache's key hashes the same ones)."""
+        base = list(rule_paths or [RULES_DIR])
+        rules = rule_files(base + list(extra_rule_paths or []))
+        return cls._find(base, "knowledge.yaml"), cls._find(base, "qualifiers.yaml"), rules
 
     @staticmethod
     def _find(paths: list[str], name: str) -> str:
@@ -428,7 +442,7 @@ class Linter:
 
     # ------------------------------------------------------------ rules
 
-    def _approval(self, st: _DocState, s: int, start: int, end: int, cues: list[int]) -> str | None:
+    def _approval(self, st: _DocState, s: int, start: int, end: int, cues: list[int]) -> Verdict | None:
         """What an FDA-status statement claims, read off its clause, judged by the KB.
 
         The clause runs between terminators (a clause opened by one, "Though ketamine
@@ -572,10 +586,10 @@ class Linter:
                 for s, a, b in hits:
                     if s in done:
                         continue
-                    reason = self._approval(st, s, a, b, [h[1] for h in hits if h[0] == s])
-                    if reason:
+                    verdict = self._approval(st, s, a, b, [h[1] for h in hits if h[0] == s])
+                    if verdict:
                         done.add(s)
-                        raw.append((rule, s, a, b, f"{rule.message} ({reason})", reason))
+                        raw.append((rule, s, a, b, f"{rule.message} ({verdict.text})", verdict))
         # One finding per sentence and category; a rule's finding is dropped where the
         # same sentence has a finding of a category that subsumes it (taxonomy: an
         # absolute efficacy claim subsumes an unqualified one).
@@ -583,7 +597,7 @@ class Linter:
         present: dict[int, dict[str, list[tuple[int, int]]]] = {}
         for r in raw:
             present.setdefault(r[1], {}).setdefault(r[0].category, []).append((r[2], r[3]))
-        kept: list[tuple[Rule, int, int, int, str, str | None]] = []
+        kept: list[tuple[Rule, int, int, int, str, Verdict | None]] = []
         seen: set[tuple[int, str]] = set()
         for r in raw:
             rule, s = r[0], r[1]
@@ -592,7 +606,7 @@ class Linter:
                     continue
                 if self._subsumed(st, rule, r[2], r[3], present[s]):
                     continue
-                if (st.affirmed(s) or (rule.match.asked == "denied" and st.denied(s))) and (
+                if st.answered(s, rule.match) and (
                     rule.category in present.get(s + 1, ())
                     or (
                         st.bare_answer(s + 1)
@@ -640,10 +654,12 @@ class Linter:
                     return True
         return False
 
-    def _finding(self, st, path, text, lines, rule: Rule, s: int, a: int, b: int, message: str, reason: str | None = None) -> Finding:
+    def _finding(
+        self, st, path, text, lines, rule: Rule, s: int, a: int, b: int, message: str, verdict: Verdict | None = None
+    ) -> Finding:
         doc, prose = st.doc, st.prose
         sa, sb = st.sent_bounds[s]
-        if rule.scope == "sentence" and (st.affirmed(s) or (rule.match.asked == "denied" and st.denied(s))):
+        if rule.scope == "sentence" and st.answered(s, rule.match):
             sb = st.sent_bounds[s + 1][1]  # the claim is made by the question and its "Yes." (or "No.")
         while sb > sa and doc[sb - 1].is_space:
             sb -= 1
@@ -652,8 +668,9 @@ class Linter:
         rewrite = None
         if rule.rewrites:
             span = (sent_span.start, sent_span.end)
-            names = {m.end - 1: m.type for m in st.mentions[s]}
-            claim = Claim(doc, prose, text, (sa, sb), span, self._phrases(st, rule, s, a, b), reason, names)
+            phrases = self._phrases(st, rule, s, a, b)
+            mentions, counts = tuple(st.mentions[s]), st.facts.drug_counts
+            claim = Claim(doc, prose, text, (sa, sb), span, phrases, verdict, mentions, counts)
             rewrite = self.rewriter.rewrite(rule.rewrites, claim)
         return Finding(
             path=path,
@@ -705,8 +722,6 @@ class Linter:
         that overlap it (one claim: "eliminates anxiety" and "anxiety for good") and its
         other claims there ("a safe and effective treatment with zero risk"). A rewrite
         edits them all, so that accepting it clears the finding."""
-        if rule.kind == "requirement":
-            return ((a, b),)
         name, key = f"rule:{rule.id}:m", ("phrases", rule.id)
         if key not in st._whole:
             by_sentence: dict[int, list[tuple[int, int]]] = {}

@@ -25,6 +25,15 @@ class Approval:
 
 
 @dataclass(frozen=True)
+class Verdict:
+    """Why a claimed FDA approval is wrong: the reason as reported, and the drug it is
+    about (None where the reason is about a form or a device, not a drug)."""
+
+    text: str
+    drug: str | None = None
+
+
+@dataclass(frozen=True)
 class Fact:
     """A risk or a note for disclosure texts, with the id of its entry under ``sources``."""
 
@@ -276,32 +285,34 @@ class KnowledgeBase:
         settings: list[str],
         lexicons: set[str],
         cleared: bool,
-    ) -> str | None:
+    ) -> Verdict | None:
         """Why a claimed FDA approval is wrong, or None when the knowledge base supports it."""
         if cleared and (drug_id is not None or forms):
-            return "'FDA-cleared' applies to devices (510(k)); no drug is FDA-cleared (21 CFR 807.97)"
+            return Verdict("'FDA-cleared' applies to devices (510(k)); no drug is FDA-cleared (21 CFR 807.97)")
         for f in forms:
             if f in self.never_forms:
-                return f"{f} products are not FDA-approved"
+                return Verdict(f"{f} products are not FDA-approved")
         if drug_id is None:
             return None
         drug = self.drugs[drug_id]
         members = self.class_members(drug_id)
         for s in settings:
             if s in drug.not_approved_settings:
-                return f"{self.display(drug_id)} is not FDA-approved for {s} use"
+                return Verdict(f"{self.display(drug_id)} is not FDA-approved for {s} use", drug_id)
         if not conditions:
             if drug.bare_ok:
                 return None
             if lexicons & set(drug.misleading_with):
                 approved = join(self.approved_uses(drug_id))
-                return f"{self.display(drug_id)} is FDA-approved only for {approved}; the claim implies an approval for this use"
+                text = f"{self.display(drug_id)} is FDA-approved only for {approved}; the claim implies an approval for this use"
+                return Verdict(text, drug_id)
             return None
         claimed = set(conditions)
         for c in conditions:
             if not any(self._covers(d, c, claimed) for d in members):
                 approved = join(self.approved_uses(drug_id)) or "nothing"
-                return f"{self.display(drug_id)} is not FDA-approved for {self.labels.get(c, c)} (approved for {approved})"
+                text = f"{self.display(drug_id)} is not FDA-approved for {self.labels.get(c, c)} (approved for {approved})"
+                return Verdict(text, drug_id)
         return None
 
     def _covers(self, drug: Drug, claimed: str, all_claimed: set[str]) -> bool:

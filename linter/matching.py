@@ -21,6 +21,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass, replace
 
+from linter.nlp import member
+
 # Attributes compared by value: the Doc.to_array column of each (TEXT is ORTH).
 _STRING_ATTRS = {"LEMMA": "LEMMA", "LOWER": "LOWER", "ORTH": "ORTH", "TEXT": "ORTH", "NORM": "NORM"}
 _FLAG_ATTRS = (
@@ -332,8 +334,6 @@ class _Search:
     def run(self, index: dict[int, dict[int, list[_Group]]], keys: dict[int, object], out: set) -> None:
         import numpy as np
 
-        from linter.nlp import member
-
         found = [(np.flatnonzero(member(self.array[:, col], values)), col) for col, values in keys.items()]
         positions = np.concatenate([p for p, _ in found])
         columns = np.concatenate([np.full(len(p), col) for p, col in found])
@@ -375,10 +375,7 @@ class _Search:
             ok = met.get(need)
             if ok is None:
                 col, values = needs[need]
-                w = words.get(col)
-                if w is None:
-                    w = words[col] = set(cols[col])
-                ok = met[need] = not values.isdisjoint(w)
+                ok = met[need] = not values.isdisjoint(has(col))
             return ok
 
         for (col, value), where in at.items():

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from functools import lru_cache
+from functools import cache, lru_cache
 from itertools import pairwise
 
 
@@ -119,8 +119,8 @@ def make_doc(text: str, block_starts: list[int]):
         solid = np.flatnonzero(space == 0)
         at = np.searchsorted(solid, firsts[firsts < n])
         starts[solid[at[at < len(solid)]]] = 1
-    starts = _sentencize(orth, punct, starts, nlp.get_pipe("sentencizer").punct_chars, doc.vocab.strings)
-    _attach_closers(orth, punct, starts, doc.vocab.strings)
+    starts = _sentencize(orth, punct, starts, tuple(sorted(nlp.get_pipe("sentencizer").punct_chars)))
+    _attach_closers(orth, punct, starts)
     _cap_sentences(starts)
     doc.from_array([SENT_START], starts.astype("uint64").reshape(-1, 1))
     for name, proc in nlp.pipeline:
@@ -129,10 +129,13 @@ def make_doc(text: str, block_starts: list[int]):
     return doc
 
 
-def _hashes(strings, texts):
+@cache
+def _hashes(texts: tuple[str, ...]):
+    """The sorted string hashes of ``texts`` (the same in every StringStore), computed once."""
     import numpy as np
+    from spacy.strings import get_string_id
 
-    return np.unique(np.asarray([strings.add(t) for t in texts], dtype="uint64"))
+    return np.unique(np.asarray([get_string_id(t) for t in texts], dtype="uint64"))
 
 
 def member(column, values):
@@ -146,14 +149,14 @@ def member(column, values):
     return values[np.minimum(at, len(values) - 1)] == column
 
 
-def _sentencize(orth, punct, starts, punct_chars, strings):
+def _sentencize(orth, punct, starts, punct_chars: tuple[str, ...]):
     """spaCy's sentencizer, on columns: a sentence starts at the first token after
     a sentence-final mark that is neither punctuation nor such a mark; a start
     already set (a block's) is kept, every other token is marked not a start.
-    tests/test_nlp.py checks it against spaCy's own on the corpus."""
+    tests/test_sentences.py checks it against spaCy's own on the corpus."""
     import numpy as np
 
-    enders = member(orth, _hashes(strings, punct_chars))
+    enders = member(orth, _hashes(punct_chars))
     ordinary = np.flatnonzero((punct == 0) & ~enders)
     after = np.searchsorted(ordinary, np.flatnonzero(enders), side="right")
     guess = np.zeros(len(orth), dtype=bool)
@@ -181,7 +184,7 @@ _QUOTES = ('"', "'")
 _FINAL = (".", "!", "?", "...", "…")
 
 
-def _attach_closers(orth, punct, starts, strings) -> None:
+def _attach_closers(orth, punct, starts) -> None:
     """The sentencizer ends a sentence after the punctuation that follows a full
     stop, so an opening quote or bracket ('It works. "No side effects."') is left
     at the end of the sentence before. Move such boundaries back to the opener."""
@@ -190,9 +193,9 @@ def _attach_closers(orth, punct, starts, strings) -> None:
     n = len(orth)
     if n < 2:
         return
-    quote = member(orth, _hashes(strings, _QUOTES))
-    opener = member(orth, _hashes(strings, _OPENERS))
-    final = member(orth, _hashes(strings, _FINAL))
+    quote = member(orth, _hashes(_QUOTES))
+    opener = member(orth, _hashes(_OPENERS))
+    final = member(orth, _hashes(_FINAL))
     trailing = (punct != 0) & ~final  # punctuation that may close the sentence before
     quotes_upto = np.concatenate(([0], np.cumsum(quote)))  # quotes in [0, k) = quotes_upto[k]
     prev = 0

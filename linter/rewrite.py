@@ -52,9 +52,6 @@ rule matched) and on the sentence's edges:
     as its character), and for a question, a quotation, a blockquote or a
     first-person sentence, where it would put the publisher's words in someone
     else's mouth. Only ``if_reason`` may go with it;
-``prefix: "In studies, "``
-    text before the sentence (its first word lower-cased, unless it is a
-    brand name from the knowledge base, an acronym or an unknown word);
 ``append: " for some patients"``
     text at the end of the claim's clause (before ", but ...", a semicolon, a
     table cell's end), else before the sentence's final punctuation;
@@ -107,16 +104,18 @@ from __future__ import annotations
 import html
 import itertools
 import re
-from dataclasses import dataclass, field
+from bisect import bisect_left, bisect_right
+from dataclasses import dataclass
 from functools import cached_property
 
 from linter.disclosure import check_template, join
+from linter.knowledge import Verdict
 from linter.prose import Prose, normalise
 
 _PREPOSITIONS = frozenset({"for", "to", "as", "by", "in", "with", "of"})
 _SPANS_OF_TIME = frozenset({"more", "over", "decades", "nearly", "almost", "about", "half", "many", "several", "years"})
 OPERATIONS = (
-    "replace", "drop", "drop_item", "modal", "negate", "qualify", "lead_in", "answer", "prefix", "append", "restate",
+    "replace", "drop", "drop_item", "modal", "negate", "qualify", "lead_in", "answer", "append", "restate",
     "if_reason",
 )
 # What a ``restate`` template may name (filled from the knowledge base, see Rewriter.facts).
@@ -127,6 +126,7 @@ _SHORT_ITEM = 4  # words of a list item drop_item removes: "no emotional numbing
 _SHORT_ANSWER = 6  # words: "Yes.", "Not at all.", "No, none to speak of."
 # Inserted text is plain prose: these would be markup in Markdown or HTML.
 _MARKUP = frozenset("<>&*_`[]\\|#")
+_BLOCKQUOTE_TAG = re.compile(r"<(/?)blockquote", re.IGNORECASE)
 
 # A word matched by its lower-case form, and by its lemma when written in base form.
 Word = tuple[str, "str | None"]
@@ -203,7 +203,6 @@ class Rewrite:
     negate: str = ""
     qualify: str = ""
     answer: str = ""
-    prefix: str = ""
     append: str = ""
     restate: str = ""
     if_reason: tuple[str, ...] = ()
@@ -255,7 +254,7 @@ def _alternative(raw, key: str, err, nlp) -> Rewrite:
         raise err(f"{key}.drop_item", 'expected a non-empty list of the words that open a list\'s items ("no", zero)')
     openers = tuple(_words(w, f"{key}.drop_item[{i}]", err, nlp) for i, w in enumerate(items))
     texts = {}
-    for op in ("modal", "negate", "qualify", "answer", "prefix", "append", "restate"):
+    for op in ("modal", "negate", "qualify", "answer", "append", "restate"):
         if op in raw:
             if not isinstance(raw[op], str):
                 raise err(f"{key}.{op}", "expected a string (quote yes, no, on, off)")
@@ -282,7 +281,6 @@ def _alternative(raw, key: str, err, nlp) -> Rewrite:
         texts.get("negate", "").strip(),
         texts.get("qualify", ""),
         texts.get("answer", "").strip(),
-        texts.get("prefix", ""),
         texts.get("append", ""),
         " ".join(texts.get("restate", "").split()),
         tuple(r.strip().lower() for r in reasons),
@@ -329,8 +327,14 @@ class Claim:
     sent: tuple[int, int]  # token range of the finding's sentence
     span: tuple[int, int]  # original offsets of the finding's text
     phrases: tuple[tuple[int, int], ...]  # token ranges of the rule's key phrases; the finding's first
-    reason: str | None = None
-    names: dict[int, str] = field(default_factory=dict)  # last token of a knowledge-base mention -> its type
+    verdict: Verdict | None = None  # an approval finding's: why the claim is wrong, and about which drug
+    mentions: tuple = ()  # the sentence's knowledge-base mentions (engine: _DocState.mentions)
+    drug_counts: tuple[tuple[str, int], ...] = ()  # how often the document names each drug (DocFacts)
+
+    @cached_property
+    def names(self) -> dict[int, str]:
+        """The last token of each knowledge-base mention of the sentence -> its type."""
+        return {m.end - 1: m.type for m in self.mentions}
 
 
 class _Unsafe(Exception):
@@ -340,37 +344,17 @@ class _Unsafe(Exception):
 class Rewriter:
     """Applies rules' rewrites; holds the word lists they consult (loaded on first use)."""
 
-    def __init__(self, brands: frozenset[str] = frozenset(), generics: frozenset[str] = frozenset(), kb=None) -> None:
-        self.brands = brands  # names kept capitalised after a prefix ("Spravato")
-        self.generics = generics  # names lower-cased after a prefix ("ketamine")
-        self.kb = kb  # the knowledge base a ``restate`` is filled from (None: no restatement applies)
-        self._counted: tuple[object, dict[str, int]] | None = None  # (doc, its drug counts): the last doc asked
+    def __init__(self, kb) -> None:
+        self.kb = kb  # the knowledge base a ``restate`` is filled from
+        self._tags: tuple[str, tuple[list[int], list[bool]]] | None = None  # the last source's blockquote tags
 
-    def _drug_counts(self, doc) -> dict[str, int]:
-        """How often the document names each drug, counted once per document: counted per
-        restatement tried, a page with many findings was quadratic in its length."""
-        if self._counted is None or self._counted[0] is not doc:
-            counts: dict[str, int] = {}
-            for m in self.kb.mentions(doc):
-                if m.type == "drug":
-                    counts[m.id] = counts.get(m.id, 0) + 1
-            self._counted = (doc, counts)
-        return self._counted[1]
-
-    @classmethod
-    def for_kb(cls, kb) -> Rewriter:
-        """Drug names from the knowledge base: a brand keeps its capital, a generic name does not."""
-
-        def letters(s: str) -> str:
-            return "".join(c for c in s if c.isalnum())
-
-        brands, generics = set(), set()
-        for ident, names in kb.names.get("drug", {}).items():
-            for name in names:
-                if " " not in name:
-                    generic = letters(ident) in letters(name) or letters(ident).startswith(letters(name))
-                    (generics if generic else brands).add(name)
-        return cls(frozenset(brands), frozenset(generics), kb)
+    def blockquote_tags(self, source: str) -> tuple[list[int], list[bool]]:
+        """The offsets of the source's blockquote tags and whether each opens one, found once
+        per document: searched again for each restatement, a long page was quadratic."""
+        if self._tags is None or self._tags[0] is not source:
+            tags = list(_BLOCKQUOTE_TAG.finditer(source))
+            self._tags = (source, ([m.start() for m in tags], [not m.group(1) for m in tags]))
+        return self._tags[1]
 
     def facts(self, claim: Claim) -> dict[str, str]:
         """What a ``restate`` template may name, for one claim; a placeholder with
@@ -388,11 +372,9 @@ class Rewriter:
         sentence's conditions that approval does not cover; ``unapproved_settings``:
         the sentence's settings the drug is not approved for ("home use")."""
         kb = self.kb
-        if kb is None:
-            return {}
-        lo, hi = claim.sent
-        here = kb.mentions(claim.doc[lo:hi])
-        counts = self._drug_counts(claim.doc)
+        lo = claim.sent[0]
+        here = claim.mentions
+        counts = dict(claim.drug_counts)
         named = list(dict.fromkeys(m.id for m in here if m.type == "drug"))
         families = {kb.family(d) for d in named}
         # the most named; on a tie, one outside the families the sentence names, then the first
@@ -415,10 +397,8 @@ class Rewriter:
                 (d for d in counts if kb.family(d) not in rivals), key=counts.__getitem__, default=None
             )
         drug = main if main is not None and (main in named or not named) else (named[0] if named else None)
-        reason = (claim.reason or "").lower()
-        if reason:
-            by_name = sorted(kb.drugs, key=lambda d: -len(kb.display(d)))
-            drug = next((d for d in by_name if reason.startswith(kb.display(d).lower())), None)
+        if claim.verdict is not None:
+            drug = claim.verdict.drug
         conditions = list(dict.fromkeys(m.id for m in here if m.type == "condition"))
         settings = list(dict.fromkeys(m.id for m in here if m.type == "setting"))
         out: dict[str, str] = {}
@@ -460,7 +440,7 @@ class Rewriter:
         )
         old = claim.text[claim.span[0] : claim.span[1]]
         for alt in alternatives:
-            if alt.if_reason and not (claim.reason and any(r in claim.reason.lower() for r in alt.if_reason)):
+            if alt.if_reason and not (claim.verdict and any(r in claim.verdict.text.lower() for r in alt.if_reason)):
                 continue
             if (asked is None) == bool(alt.answer):
                 continue  # an answer is for a question and its answer; word edits for the rest
@@ -617,7 +597,7 @@ class _Apply:
         if alt.replace or alt.drop:
             out += self._replace([(w, t) for w, t in alt.replace] + [(w, "") for w in alt.drop])
             self._no_comparison_left()
-            if not (alt.modal or alt.negate or alt.qualify or alt.prefix or alt.append or alt.lead_in):
+            if not (alt.modal or alt.negate or alt.qualify or alt.append or alt.lead_in):
                 self._every_phrase_edited()
         if alt.drop_item:
             out += self._drop_items(alt.drop_item)
@@ -629,8 +609,6 @@ class _Apply:
             out += self._qualify(alt.qualify)
         if alt.modal:
             out = self._modal(alt.modal, out)
-        if alt.prefix:
-            out += self._prefix(alt.prefix, out)
         if alt.append:
             out.append(self._append(alt.append))
         _check_disjoint(out)
@@ -745,15 +723,17 @@ class _Apply:
         if any(doc[k].text in ('"', "'") for k in range(lo, hi)):
             return True
         start = doc[lo].idx
-        block = max((b for b in prose.block_starts if b <= start), default=0)
-        if prose.text[block:start].count('"') % 2:
+        k = bisect_right(prose.block_starts, start) - 1
+        block = prose.block_starts[k] if k >= 0 else 0
+        if prose.text.count('"', block, start) % 2:
             return True
-        source = self.c.text
-        line = source[source.rfind("\n", 0, self.c.span[0]) + 1 : self.c.span[0]]
-        if line.lstrip().startswith(">"):
+        source, at = self.c.text, self.c.span[0]
+        if source[source.rfind("\n", 0, at) + 1 : at].lstrip().startswith(">"):
             return True
-        head = source[: self.c.span[0]].lower()
-        return head.rfind("<blockquote") > head.rfind("</blockquote")
+        # inside an HTML blockquote: the last blockquote tag before the sentence opens one
+        positions, opens = self.rw.blockquote_tags(source)
+        k = bisect_left(positions, at) - 1
+        return k >= 0 and opens[k]
 
     def _replace(self, table: list[tuple[Words, str]]) -> list[_Edit]:
         """Replace and drop, in every key phrase; between them they must change a word."""
@@ -1130,10 +1110,7 @@ class _Apply:
                 doc[k].lemma_ in _COMPARISON or self._comparative(k) for k in (*range(lo, first), *range(last, hi))
             ):
                 raise _Unsafe  # another comparison stays ("..., and it is a lot safer than ...")
-            for k in range(first, last):  # no markup inside what goes (a tag's other half would stay)
-                self._clean(k, entities=True)
-                if k > first and not (self._gap(k - 1, k) == "" or self._gap(k - 1, k).isspace()):
-                    raise _Unsafe
+            # no markup inside what goes (a tag's other half would stay): _words refuses it
             self.removed.update(range(first, last))
             if first == i - 1:
                 s, _ = self._clean(first)
@@ -1207,23 +1184,6 @@ class _Apply:
             _, e = self._orig(end - 1)
             return [_Edit(s, e, "")]
         return []
-
-    def _prefix(self, text: str, edits: list[_Edit]) -> list[_Edit]:
-        i = self.first_word
-        s, e = self._clean(i)
-        out = [_Edit(s, s, text)]
-        word = self.c.text[s:e]
-        if not any(x.start <= s < x.end for x in edits) and self._lower_first(word):
-            out.append(_Edit(s, s + 1, word[0].lower()))
-        return out
-
-    def _lower_first(self, word: str) -> bool:
-        """Whether a sentence's first word is an ordinary word, lower-case after a prefix."""
-        low = word.lower()
-        if not word[:1].isupper() or any(c.isupper() for c in word[1:]) or word == "I" or low in self.rw.brands:
-            return False
-        index = self.rw._index
-        return self.doc[self.first_word].is_stop or any(low in index[p] for p in index) or low in self.rw.generics
 
     def _append(self, text: str) -> _Edit:
         """Text at the end of the key phrase's clause: before a following clause ("...,

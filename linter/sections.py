@@ -118,16 +118,14 @@ def sections(kind: str, text: str, limit: int = SECTION_CHARS, context: int = CO
     if len(text) <= limit:
         return [Section(0, len(text), 0, len(text))]
     cuts = [0, *_cut_points(kind, text), len(text)]
-    if kind == "text" and any(b - a > limit for a, b in pairwise(cuts)):
-        wide = [(a, b) for a, b in pairwise(cuts) if b - a > limit]
+    wide = [(a, b) for a, b in pairwise(cuts) if b - a > limit] if kind == "text" else []
+    if wide:
         extra = [m.end() for a, b in wide for m in _SENTENCE_LINE_END.finditer(text, a, b) if a < m.end() < b]
         cuts = sorted({*cuts, *extra})
     starts = [0]
     for k in range(1, len(cuts)):
         if cuts[k] - starts[-1] > limit and cuts[k - 1] > starts[-1]:
             starts.append(cuts[k - 1])
-    if cuts[-1] - starts[-1] > limit and cuts[-2] > starts[-1]:
-        starts.append(cuts[-2])
     ends = [*starts[1:], len(text)]
     # A window starts and ends at cut points too (elsewhere it would start a
     # sentence that is not one), at least ``context`` characters outside the section.

@@ -13,27 +13,17 @@ from __future__ import annotations
 import codecs
 import json
 import os
-import re
 import time
 
 import pytest
 from click.testing import CliRunner
-from helpers import write
+from helpers import offset, write
 
 from linter import sources
 from linter.cli import main
 from linter.runner import run
 
 CLAIM = "Ketamine cures depression."
-_LINE_END = re.compile(r"\r\n|\r|\n")
-
-
-def offset(text: str, line: int, column: int) -> int:
-    """The offset of a 1-based line and column, counted here independently of the linter."""
-    starts = [0] + [m.end() for m in _LINE_END.finditer(text)]
-    return starts[line - 1] + column - 1
-
-
 def cures(findings):
     return [f for f in findings if f.rule == "efficacy-cure"]
 

@@ -24,8 +24,9 @@ ROOT = Path(__file__).resolve().parents[1]
 CORPUS = ROOT / "corpus"
 
 
-def pages(n: int = 6) -> list[Path]:
-    return sorted((CORPUS / "careful").glob("*.md"))[:n]
+def pages(n: int = 3) -> list[Path]:
+    """Pages that pass and pages with findings: a cache that lost findings must show."""
+    return sorted((CORPUS / "careful").glob("*.md"))[:n] + sorted((CORPUS / "promo").glob("*.md"))[:n]
 
 
 @pytest.fixture
@@ -34,6 +35,8 @@ def site(tmp_path):
     top.mkdir()
     for i, page in enumerate(pages()):
         shutil.copyfile(page, top / f"{i}-{page.name}")
+    _, report = check("--no-cache", str(top))
+    assert len(report["findings"]) > 10  # the tests below compare findings, so there must be some
     return top
 
 

@@ -8,11 +8,10 @@ import subprocess
 import sys
 
 import pytest
-from click.testing import CliRunner
+from helpers import invoke
 from helpers import write as write_file
 
 from linter import __version__
-from linter.cli import main
 from linter.rules import CATEGORIES
 from linter.suppressions import DIRECTIVE_RULES
 
@@ -37,10 +36,6 @@ FINDING_KEYS = [
     "text",
     "suggestion",
 ]
-
-
-def invoke(*args: str, stdin: bytes | None = None):
-    return CliRunner().invoke(main, list(args), input=stdin, prog_name="claimlint")
 
 
 def check_json(*args: str):

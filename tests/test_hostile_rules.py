@@ -18,9 +18,8 @@ import time
 
 import pytest
 import yaml
-from click.testing import CliRunner
+from helpers import invoke
 
-from linter.cli import main
 from linter.engine import default_rules_dir
 from linter.errors import RuleError
 from linter.yamlio import MAX_ALIASES, load_yaml
@@ -86,10 +85,6 @@ CASES = [
     ("many-aliases", "x-a: &a lol\nx-b: [" + ", ".join(["*a"] * (MAX_ALIASES + 1)) + "]\n" + RULE, [f"more than {MAX_ALIASES} YAML aliases"]),
     ("not-a-mapping", "- a\n- b\n", ["a rule file is a mapping"]),
 ]
-
-
-def invoke(*args: str):
-    return CliRunner().invoke(main, list(args))
 
 
 def write_case(folder, case: str, text: str | None, marker: str) -> str:

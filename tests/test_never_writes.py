@@ -74,7 +74,8 @@ def snapshot(top: Path) -> dict:
 def cli(args: list[str], cwd: Path, env: dict | None = None) -> subprocess.CompletedProcess:
     return subprocess.run(
         [sys.executable, "-m", "linter", *args], cwd=cwd, capture_output=True, text=True, timeout=300, check=False,
-        env={**os.environ, **(env or {})},
+        # the default folder unless the test names one: where the cache goes is what is tested
+        env={**{k: v for k, v in os.environ.items() if k != "CLAIMLINT_CACHE_DIR"}, **(env or {})},
     )
 
 
@@ -139,6 +140,7 @@ def test_no_file_is_opened_for_writing_in_the_linted_tree(checkout, tmp_path, mo
     work = tmp_path / "work"
     work.mkdir()
     monkeypatch.chdir(work)
+    monkeypatch.delenv("CLAIMLINT_CACHE_DIR", raising=False)  # the default folder: the working one
     writes: list[str] = []
     real_open, real_os_open, real_mkdir = builtins.open, os.open, os.mkdir
     flags = os.O_WRONLY | os.O_RDWR | os.O_CREAT | os.O_TRUNC | os.O_APPEND

@@ -77,9 +77,3 @@ def test_a_few_files_start_no_workers(tree, linter, monkeypatch):
     few = sorted(str(p) for p in tree.rglob("*.md"))[: parallel.MIN_PARALLEL - 1]
     result = run(linter, few, jobs=4)
     assert result.files == len(few)
-
-
-def test_jobs_must_be_a_positive_number(tree):
-    result = CliRunner().invoke(main, ["check", "--jobs", "0", str(tree)])
-    assert result.exit_code == 2
-    assert "--jobs" in result.output

@@ -12,16 +12,16 @@ and column are turned back into offsets here, independently of the linter.
 from __future__ import annotations
 
 import json
-import re
 import subprocess
 import sys
 
+from helpers import offset
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from linter.errors import InputError
 from linter.runner import run
-from linter.sources import from_bytes
+from linter.sources import from_bytes, kind_for
 
 WORDS = [
     "ketamine", "Ketamine", "esketamine", "Spravato", "SSRIs", "sertraline", "cures", "cure", "cured",
@@ -35,8 +35,6 @@ WORDS = [
 ]
 PUNCT = [".", ".", ".", ",", ",", "!", "?", ";", ":", " —", "-", "'", '"', "“", "”", "(", ")", "…", "’s"]
 ODD = ["\t", "\u00a0", "\u2028", "\u200b", "é", "İ", "ß", "ﬁ", "\U0001f600", "\u0301", "\r", "\x0b", "&", "<", ">", "*", "_", "`", "[", "]", "\\", "|", "#"]
-
-_LINE_END = re.compile(r"\r\n|\r|\n")
 
 word = st.one_of(st.sampled_from(WORDS), st.sampled_from(WORDS), st.sampled_from(ODD), st.text(max_size=4))
 sentence = st.builds(
@@ -131,11 +129,6 @@ documents = st.one_of(
 PROPERTY = settings(max_examples=100, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 
 
-def offset(text: str, line: int, column: int) -> int:
-    starts = [0] + [m.end() for m in _LINE_END.finditer(text)]
-    assert 1 <= line <= len(starts), (line, len(starts))
-    assert 1 <= column <= len(text) - starts[line - 1] + 1, (line, column)
-    return starts[line - 1] + column - 1
 
 
 def check_findings(text: str, findings) -> None:
@@ -170,7 +163,7 @@ def test_the_output_is_the_same_on_every_run(linter, doc):
 @given(st.binary(max_size=400), st.sampled_from(["x.md", "x.html", "x.txt"]))
 def test_arbitrary_bytes_are_linted_or_refused_never_raise(linter, data, name):
     try:
-        src = from_bytes(data, name, name.rsplit(".", 1)[1].replace("md", "markdown").replace("txt", "text"))
+        src = from_bytes(data, name, kind_for(name))
     except InputError as exc:
         assert exc.reason
         return

@@ -3,7 +3,7 @@
 The key property: accepting a rewrite clears the finding. For every rule with a
 ``rewrite:``, each of its ``flag`` examples gets a rewrite, and the example with
 that rewrite in place of the sentence no longer produces the rule's finding.
-Known gaps are strict xfails, so a fixed gap must be promoted. Then: the edits
+Then: the edits
 keep the text and markup around the edited words, an edit that would cut through
 markup gives no rewrite (the generic suggestion stands), and a bad ``rewrite:``
 names the file, the rule and the key.
@@ -24,10 +24,6 @@ from linter.rules import CATEGORIES, PatternCompiler, load_rules, rule_files
 from linter.runner import RunResult
 from linter.yamlio import load_yaml
 
-# Flag examples whose rewrite is known not to clear the finding, and why.
-KNOWN_GAPS: dict[tuple[str, str], str] = {}
-
-
 def _rules_with_rewrites() -> list[dict]:
     out = []
     for path in rule_files([default_rules_dir()]):
@@ -40,9 +36,7 @@ def _cases() -> list:
     out = []
     for rule in _rules_with_rewrites():
         for i, text in enumerate(rule["examples"]["flag"]):
-            gap = KNOWN_GAPS.get((rule["id"], text))
-            marks = (pytest.mark.xfail(strict=True, reason=gap),) if gap else ()
-            out.append(pytest.param(rule["id"], text, id=f"{rule['id']}-flag-{i}", marks=marks))
+            out.append(pytest.param(rule["id"], text, id=f"{rule['id']}-flag-{i}"))
     return out
 
 

@@ -56,12 +56,12 @@ def test_context_is_what_makes_sections_exact(small_sections):
     """Without context around a section, rules that look at the sentences before
     (the drug a pronoun refers to, a rebuttal of a quoted claim) lose it: the
     equality above is not trivial."""
-    differ = 0
-    for path in CORPUS:
+    def differs(path) -> bool:
         src = read_source(path)
         whole, parts = _both(small_sections, src.text, src.kind, limit=100, context=0)
-        differ += parts != whole
-    assert differ > 0
+        return parts != whole
+
+    assert any(differs(path) for path in CORPUS)  # stops at the first document that differs
 
 
 def test_disclosure_in_another_section_satisfies_a_requirement(small_sections):

@@ -12,7 +12,7 @@ import numpy as np
 import pytest
 from spacy.attrs import SENT_START
 
-from linter.nlp import make_doc, pipeline
+from linter.nlp import _OPENERS, _QUOTES, make_doc, pipeline
 from linter.readers import read_prose
 from linter.sources import kind_for
 
@@ -48,7 +48,8 @@ def test_same_sentences_as_spacys_sentencizer(text):
 
 def test_corpus_sentences_agree_with_spacy_where_no_block_or_quote_moves_them():
     """On every corpus page without block starts forced, each boundary spaCy's sentencizer
-    sets is ours too, but for those moved back to an opening quote or bracket."""
+    sets is ours too, but for those moved back to an opening quote or bracket; and each
+    boundary of ours that spaCy's has not is such an opener."""
     compared = 0
     for page in _pages():
         prose = read_prose(kind_for(page.name), page.read_text(encoding="utf-8", errors="replace"))
@@ -56,7 +57,10 @@ def test_corpus_sentences_agree_with_spacy_where_no_block_or_quote_moves_them():
         theirs = {a for a, _ in _spacy_sentences(prose.text)}
         doc = pipeline().make_doc(prose.text)
         for start in theirs - ours:  # moved back: an opener stands just before
-            assert any(doc[k].text in ('"', "'", "(", "[", "“", "‘", "«", "¿", "¡") for k in range(max(0, start - 3), start)), (page.name, start)
+            moved_to = range(max(0, start - 3), start)
+            assert any(doc[k].text in (*_QUOTES, *_OPENERS) for k in moved_to), (page.name, start)
+        for start in ours - theirs:  # ... and the boundary it moved to is the opener itself
+            assert doc[start].text in (*_QUOTES, *_OPENERS), (page.name, start)
         compared += 1
     assert compared > 100
 
