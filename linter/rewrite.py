@@ -182,7 +182,9 @@ _CONSEQUENCES = (
 _SUBORDINATORS = _set("because since as given")
 # Just before a drug's name, these make it the treatment compared with ("safer than SSRIs",
 # "works just like Spravato", "your SSRI had its chance", "staying on SSRIs").
-_COMPARED = _set("than like unlike as over versus vs instead replace replaces leaves leave beat beats your my their staying old")
+# Lemmas shortly before a drug that make it the one compared with ("leaves SSRIs in the dust",
+# "outperform every antidepressant", "staying on your SSRI"), not the one promoted.
+_COMPARED = _COMPARISON | _set("like unlike as over versus vs instead replace leave beat ditch quit your my their stay old")
 _SINGULAR_UNIVERSALS = _set("every each everyone everybody anyone anybody")
 _PLURAL_OF = {"is": "are", "was": "were", "has": "have", "does": "do"}
 # A sentence with these is a testimony: a restatement in the publisher's voice does not fit it.
@@ -384,7 +386,7 @@ class Rewriter:
             m.id
             for m in here
             if any(
-                doc[k].lower_ in _COMPARED and not any(doc[j].is_punct for j in range(k + 1, m.start))
+                doc[k].lemma_ in _COMPARED and not any(doc[j].is_punct for j in range(k + 1, m.start))
                 for k in range(max(lo, m.start - 3), m.start)
             )
         }
@@ -396,7 +398,12 @@ class Rewriter:
             promoted = max(
                 (d for d in counts if kb.family(d) not in rivals), key=counts.__getitem__, default=None
             )
-        drug = main if main is not None and (main in named or not named) else (named[0] if named else None)
+        # the drug the sentence is about: one it names but does not compare with, else the page's
+        # ("Clinically proven to outperform every antidepressant" on a ketamine page is about ketamine)
+        free = [d for d in named if d not in compared]
+        drug = main if main is not None and (main in free or not free) else (free[0] if free else None)
+        if drug is not None and kb.family(drug) in rivals:
+            drug = promoted
         if claim.verdict is not None:
             drug = claim.verdict.drug
         conditions = list(dict.fromkeys(m.id for m in here if m.type == "condition"))

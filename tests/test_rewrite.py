@@ -344,12 +344,16 @@ def test_quotes_and_brackets_stay_balanced(linter, text):
 
 def test_a_guarantee_rewrite_leaves_no_superiority_claim(linter):
     """7. "Clinically proven to outperform every antidepressant": whatever is offered must
-    not read as a superiority claim still: re-linted, neither rule flags it."""
-    text = "Clinically proven to outperform every antidepressant.\n"
-    for f in [f for f in linter.lint_text(text, "markdown", "doc") if f.scope == "sentence" and f.rewrite]:
+    not read as a superiority claim still: re-linted, neither rule flags it; and on a
+    ketamine page no restatement promotes the antidepressants the sentence dismisses."""
+    text = "Ketamine clinic.\n\nClinically proven to outperform every antidepressant.\n"
+    offered = [f for f in linter.lint_text(text, "markdown", "doc") if f.scope == "sentence" and f.rewrite]
+    assert {f.rule for f in offered} == {"efficacy-guarantee", "comparative-superiority"}
+    for f in offered:
         after = _accept(text, f)
         left = {g.rule for g in linter.lint_text(after, "markdown", "doc")}
         assert not left & {"efficacy-guarantee", "comparative-superiority"}, f.rewrite
+        assert "antidepressant" not in f.rewrite.lower(), f.rewrite
 
 
 @pytest.mark.parametrize(
